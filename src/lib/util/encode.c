@@ -1,0 +1,186 @@
+/* base16, base32hex (RFC 4648 §7, as NSEC3 uses it) and base64. */
+#include <string.h>
+
+#include "signet/util.h"
+
+static const char hex_digits[] = "0123456789abcdef";
+static const char b32_digits[] = "0123456789abcdefghijklmnopqrstuv";
+static const char b64_digits[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int sg_base16_encode(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+	if (cap < len * 2 + 1)
+		return SG_ESPACE;
+	for (size_t i = 0; i < len; i++) {
+		dst[2 * i] = hex_digits[src[i] >> 4];
+		dst[2 * i + 1] = hex_digits[src[i] & 15];
+	}
+	dst[len * 2] = 0;
+	return (int)(len * 2);
+}
+
+int sg_base16_decode(uint8_t *dst, size_t cap, const char *src, size_t len)
+{
+	if (len % 2)
+		return SG_ESYNTAX;
+	if (cap < len / 2)
+		return SG_ESPACE;
+	for (size_t i = 0; i < len; i += 2) {
+		int h = hexval((unsigned char)src[i]), l = hexval((unsigned char)src[i + 1]);
+		if (h < 0 || l < 0)
+			return SG_ESYNTAX;
+		dst[i / 2] = (uint8_t)(h << 4 | l);
+	}
+	return (int)(len / 2);
+}
+
+int sg_base32hex_encode(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+	size_t out = (len * 8 + 4) / 5;
+	if (cap < out + 1)
+		return SG_ESPACE;
+	size_t o = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < len; i++) {
+		acc = (acc << 8) | src[i];
+		bits += 8;
+		while (bits >= 5) {
+			dst[o++] = b32_digits[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits > 0)
+		dst[o++] = b32_digits[(acc << (5 - bits)) & 31];
+	dst[o] = 0;
+	return (int)o;
+}
+
+static int b32val(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'v')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'V')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int sg_base32hex_decode(uint8_t *dst, size_t cap, const char *src, size_t len)
+{
+	/* padding '=' is tolerated at the end only */
+	while (len > 0 && src[len - 1] == '=')
+		len--;
+	size_t out = len * 5 / 8;
+	if (cap < out)
+		return SG_ESPACE;
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		int v = b32val((unsigned char)src[i]);
+		if (v < 0)
+			return SG_ESYNTAX;
+		acc = (acc << 5) | (uint32_t)v;
+		bits += 5;
+		if (bits >= 8) {
+			dst[o++] = (uint8_t)(acc >> (bits - 8));
+			bits -= 8;
+		}
+	}
+	/* leftover bits must be zero and fewer than 5 */
+	if (bits >= 5 || (acc & ((1u << bits) - 1)))
+		return SG_ESYNTAX;
+	return (int)o;
+}
+
+int sg_base64_encode(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+	size_t out = (len + 2) / 3 * 4;
+	if (cap < out + 1)
+		return SG_ESPACE;
+	size_t o = 0, i = 0;
+	for (; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)src[i] << 16 | (uint32_t)src[i + 1] << 8 | src[i + 2];
+		dst[o++] = b64_digits[v >> 18];
+		dst[o++] = b64_digits[(v >> 12) & 63];
+		dst[o++] = b64_digits[(v >> 6) & 63];
+		dst[o++] = b64_digits[v & 63];
+	}
+	if (i < len) {
+		uint32_t v = (uint32_t)src[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)src[i + 1] << 8;
+		dst[o++] = b64_digits[v >> 18];
+		dst[o++] = b64_digits[(v >> 12) & 63];
+		dst[o++] = i + 1 < len ? b64_digits[(v >> 6) & 63] : '=';
+		dst[o++] = '=';
+	}
+	dst[o] = 0;
+	return (int)o;
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+int sg_base64_decode(uint8_t *dst, size_t cap, const char *src, size_t len)
+{
+	if (len % 4)
+		return SG_ESYNTAX;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 4) {
+		int v[4], pad = 0;
+		for (int k = 0; k < 4; k++) {
+			unsigned char c = (unsigned char)src[i + k];
+			if (c == '=') {
+				/* padding only in the last quantum, positions 2 and 3 */
+				if (i + 4 != len || k < 2)
+					return SG_ESYNTAX;
+				pad++;
+				v[k] = 0;
+				continue;
+			}
+			if (pad)
+				return SG_ESYNTAX;
+			v[k] = b64val(c);
+			if (v[k] < 0)
+				return SG_ESYNTAX;
+		}
+		uint32_t x = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
+			     (uint32_t)v[3];
+		size_t n = 3 - (size_t)pad;
+		if (cap - o < n || o > cap)
+			return SG_ESPACE;
+		dst[o++] = (uint8_t)(x >> 16);
+		if (n > 1)
+			dst[o++] = (uint8_t)(x >> 8);
+		if (n > 2)
+			dst[o++] = (uint8_t)x;
+	}
+	return (int)o;
+}

@@ -1,0 +1,8 @@
+/* Subcommands of the signet tool. Each takes argv with argv[0] = its name
+ * and returns the process exit code. */
+#ifndef SIGNET_TOOLS_COMMANDS_H
+#define SIGNET_TOOLS_COMMANDS_H
+
+int cmd_zone(int argc, char **argv);
+
+#endif
