@@ -4,5 +4,9 @@
 #define SIGNET_TOOLS_COMMANDS_H
 
 int cmd_zone(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_ds(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

@@ -12,6 +12,10 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{"zone", cmd_zone, "check or print a zone file"},
+	{"keygen", cmd_keygen, "generate a DNSSEC key pair (BIND key files)"},
+	{"sign", cmd_sign, "sign a zone file"},
+	{"verify", cmd_verify, "verify a signed zone file"},
+	{"ds", cmd_ds, "print DS records for a zone's KSKs"},
 };
 
 static void usage(FILE *out)
