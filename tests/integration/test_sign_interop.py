@@ -120,7 +120,7 @@ def test_signet_keys_sign_in_bind(tmp_path):
     zsk, ksk = keygen_pair(tmp_path, 13)
     shutil.copy(ZONE, tmp_path / "zone")
     out = tmp_path / "bind-signed.zone"
-    run("dnssec-signzone", "-q", "-K", tmp_path, "-S", "-o", ORIGIN, "-f", out, tmp_path / "zone")
+    run("dnssec-signzone", "-q", "-K", tmp_path, "-d", tmp_path, "-S", "-o", ORIGIN, "-f", out, tmp_path / "zone")
     oracles_accept(out)
     # and signet's DS equals BIND's for the KSK
     ours = signet("ds", tmp_path / (ksk + ".key")).stdout.split()
