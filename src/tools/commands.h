@@ -8,5 +8,6 @@ int cmd_keygen(int argc, char **argv);
 int cmd_ds(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct command {
 	{"sign", cmd_sign, "sign a zone file"},
 	{"verify", cmd_verify, "verify a signed zone file"},
 	{"ds", cmd_ds, "print DS records for a zone's KSKs"},
+	{"query", cmd_query, "send a DNS query and print the response like dig"},
 };
 
 static void usage(FILE *out)
