@@ -48,6 +48,10 @@ bool sg_denial_nsec3_owner(const sg_zone_t *z, const sg_zone_node_t *n, bool opt
 {
 	if (!sg_denial_authoritative(z, n))
 		return false;
+	/* A node holding only DNSSEC records (an NSEC3 owner, a stray NSEC or
+	 * RRSIG) is not a name of the zone's data: it gets no NSEC3 itself. */
+	if (sg_zone_node_rrset_count(n) > 0 && !has_data(z, n))
+		return false;
 	if (!opt_out)
 		return true;
 	if (insecure_cut(z, n))
