@@ -28,8 +28,9 @@ typedef struct sg_rr {
 } sg_rr_t;
 
 typedef struct sg_zparse_opts {
-	/* Initial $ORIGIN (wire form), or NULL: then relative names before an
-	 * $ORIGIN line are errors. */
+	/* Initial $ORIGIN (wire form), or NULL: then the owner of the first
+	 * SOA becomes the origin, and relative names before an $ORIGIN line or
+	 * that SOA are errors. */
 	const uint8_t *origin;
 	/* Class assumed until a record states one (0 = IN). */
 	uint16_t default_class;

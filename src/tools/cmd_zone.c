@@ -11,6 +11,7 @@
 #include "signet/zone.h"
 #include "signet/zonefile.h"
 #include "tools/commands.h"
+#include "tools/common.h"
 
 #define OUTBUF_SIZE (1 << 20)
 
@@ -54,51 +55,29 @@ static int on_record(void *ctx, const sg_rr_t *rr, const char *file, unsigned li
 	return r;
 }
 
-static void print_problem(const char *path, const sg_zone_problem_t *p)
-{
-	const char *sev = p->severity == SG_ZSEV_ERROR ? "error" : "warning";
-	char owner[SG_NAME_TEXT_MAX], tb[16];
-	const char *file = p->file ? p->file : path;
-	if (p->line)
-		fprintf(stderr, "%s:%u: %s: ", file, p->line, sev);
-	else
-		fprintf(stderr, "%s: %s: ", file, sev);
-	if (p->owner && sg_name_to_text(owner, sizeof(owner), p->owner) >= 0)
-		fprintf(stderr, "%s%s%s: ", owner, p->type ? " " : "",
-			p->type ? sg_type_name(p->type, tb) : "");
-	fprintf(stderr, "%s\n", p->msg);
-}
-
-/* Writes every record; the SOA first so the output is a loadable master
- * file, then the rest in canonical order. */
+/* Writes every record in canonical order (RFC 4034 §6.1 by owner, then by
+ * type as the store keeps them), one per line with absolute names. */
 static int print_zone(const sg_zone_t *z)
 {
 	static char line[SG_NAME_TEXT_MAX + 32 + 4 * SG_RDATA_MAX];
-	const sg_zone_rrset_t *soa = sg_zone_soa(z);
 	uint16_t rclass = sg_zone_class(z);
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t ni = 0; ni < sg_zone_node_count(z); ni++) {
-			const sg_zone_node_t *n = sg_zone_node(z, ni);
-			const uint8_t *owner = sg_zone_node_name(z, n);
-			for (size_t s = 0; s < sg_zone_node_rrset_count(n); s++) {
-				const sg_zone_rrset_t *rs = sg_zone_node_rrset(z, n, s);
-				if ((pass == 0) != (rs == soa))
-					continue;
-				for (size_t i = 0; i < sg_zone_rrset_count(rs); i++) {
-					uint16_t len;
-					const uint8_t *rd = sg_zone_rrset_rdata(z, rs, i, &len);
-					int w = sg_rr_to_text(line, sizeof(line), owner,
-							      sg_zone_rrset_ttl(rs), rclass,
-							      sg_zone_rrset_type(rs), rd, len, 0);
-					if (w < 0)
-						return w;
-					line[w] = '\n';
-					if (fwrite(line, 1, (size_t)w + 1, stdout) != (size_t)w + 1)
-						return SG_EIO;
-				}
+	for (size_t ni = 0; ni < sg_zone_node_count(z); ni++) {
+		const sg_zone_node_t *n = sg_zone_node(z, ni);
+		const uint8_t *owner = sg_zone_node_name(z, n);
+		for (size_t s = 0; s < sg_zone_node_rrset_count(n); s++) {
+			const sg_zone_rrset_t *rs = sg_zone_node_rrset(z, n, s);
+			for (size_t i = 0; i < sg_zone_rrset_count(rs); i++) {
+				uint16_t len;
+				const uint8_t *rd = sg_zone_rrset_rdata(z, rs, i, &len);
+				int w = sg_rr_to_text(line, sizeof(line), owner,
+						      sg_zone_rrset_rr_ttl(z, rs, i), rclass,
+						      sg_zone_rrset_type(rs), rd, len, 0);
+				if (w < 0)
+					return w;
+				line[w] = '\n';
+				if (fwrite(line, 1, (size_t)w + 1, stdout) != (size_t)w + 1)
+					return SG_EIO;
 			}
-			if (pass == 0)
-				break; /* the SOA lives at the apex */
 		}
 	}
 	return fflush(stdout) == 0 ? SG_OK : SG_EIO;
@@ -206,7 +185,7 @@ int cmd_zone(int argc, char **argv)
 	if (br == SG_OK)
 		cr = sg_zone_check(z, rep);
 	for (size_t i = 0; i < sg_zone_report_count(rep); i++)
-		print_problem(path, sg_zone_report_get(rep, i));
+		tool_print_problem(path, sg_zone_report_get(rep, i));
 	size_t unshown = sg_zone_report_errors(rep) + sg_zone_report_warnings(rep) -
 			 sg_zone_report_count(rep);
 	if (unshown)
@@ -234,7 +213,8 @@ int cmd_zone(int argc, char **argv)
 		       sg_class_name(sg_zone_class(z), cb), serial, sg_zone_record_count(z));
 	}
 	if (bad && !print)
-		fprintf(stderr, "zone %s: not loaded due to errors\n", zname);
+		fprintf(stderr, "zone %s/%s: not loaded due to errors\n", zname,
+			sg_class_name(z ? sg_zone_class(z) : SG_C_IN, cb));
 	status = bad ? 1 : 0;
 out:
 	fflush(stdout);

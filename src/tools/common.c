@@ -1,9 +1,13 @@
-#include <errno.h>
-#include <strings.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "signet/name.h"
+#include "signet/rr.h"
 #include "signet/util.h"
+#include "signet/zonefile.h"
 #include "tools/common.h"
 
 int tool_parse_time(int64_t *out, const char *arg, int64_t now)
@@ -23,15 +27,6 @@ int tool_parse_time(int64_t *out, const char *arg, int64_t now)
 	*out = v;
 	return 0;
 }
-
-#include <dirent.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <time.h>
-
-#include "signet/name.h"
-#include "signet/rr.h"
-#include "signet/zonefile.h"
 
 int64_t tool_now(void)
 {
@@ -164,66 +159,14 @@ int tool_load_zone(sg_zone_t **out, const char *path, const tool_load_opts_t *o)
 	return 0;
 }
 
-/* Does the file name look like K<zone>+AAA+TTTTT.private for this zone? */
-static bool key_file_for(const char *fname, const char *zone_text)
-{
-	size_t zl = strlen(zone_text), fl = strlen(fname);
-	if (fl < 1 + zl + 18 || fname[0] != 'K')
-		return false;
-	if (strncasecmp(fname + 1, zone_text, zl) != 0 || fname[1 + zl] != '+')
-		return false;
-	return fl > 8 && !strcmp(fname + fl - 8, ".private");
-}
-
 int tool_find_keys(sg_dnskey_t *keys, bool *sign, size_t cap, const char *dir, const uint8_t *zone,
 		   int64_t now)
 {
-	char zt[SG_NAME_TEXT_MAX];
-	sg_name_to_text(zt, sizeof(zt), zone);
-	DIR *d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "%s: cannot open key directory: %s\n", dir, strerror(errno));
+	char err[1024];
+	int n = sg_keydir_find(keys, sign, cap, dir, zone, now, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "%s\n", err[0] ? err : sg_strerror(n));
 		return -1;
 	}
-	struct dirent *de;
-	size_t n = 0;
-	int rc = 0;
-	while ((de = readdir(d)) != NULL) {
-		if (!key_file_for(de->d_name, zt))
-			continue;
-		if (n >= cap) {
-			fprintf(stderr, "%s: more than %zu keys for %s\n", dir, cap, zt);
-			rc = -1;
-			break;
-		}
-		char path[4096], err[512];
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		int r = sg_keyfile_read(&keys[n], path, zone, 0, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "%s\n", err[0] ? err : sg_strerror(r));
-			rc = -1;
-			continue;
-		}
-		const sg_key_times_t *t = &keys[n].times;
-		if (t->remove && t->remove <= now) {
-			sg_dnskey_deinit(&keys[n]);
-			continue;
-		}
-		bool published = !t->publish || t->publish <= now;
-		bool active = (!t->activate || t->activate <= now) && !(t->inactive && t->inactive <= now) &&
-			      !(keys[n].flags & SG_DNSKEY_REVOKE);
-		if (!published && !active) {
-			sg_dnskey_deinit(&keys[n]);
-			continue;
-		}
-		sign[n] = active;
-		n++;
-	}
-	closedir(d);
-	if (rc < 0) {
-		for (size_t i = 0; i < n; i++)
-			sg_dnskey_deinit(&keys[i]);
-		return -1;
-	}
-	return (int)n;
+	return n;
 }

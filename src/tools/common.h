@@ -3,18 +3,15 @@
 #ifndef SIGNET_TOOLS_COMMON_H
 #define SIGNET_TOOLS_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "signet/dnssec.h"
+#include "signet/zone.h"
 
 /* Parses a time argument: YYYYMMDDHHMMSS (UTC), +SECONDS from now, or a
  * plain number of seconds since the epoch. Returns 0 or -1. */
 int tool_parse_time(int64_t *out, const char *arg, int64_t now);
-
-#endif
-
-#include <stdbool.h>
-
-#include "signet/dnssec.h"
-#include "signet/zone.h"
 
 /* Loading a zone file into a store, reporting every problem on stderr as
  * "FILE:LINE: error: ..." (or "warning:"). */
@@ -48,3 +45,5 @@ void tool_err(const char *cmd, const char *fmt, ...) __attribute__((format(print
 
 /* Seconds since the epoch (the tools read the clock; the library never does). */
 int64_t tool_now(void);
+
+#endif

@@ -309,6 +309,24 @@ static void syntax_no_origin(void **state)
 	assert_true(strncmp(s.err[2], "inline.zone:5: ", 15) == 0);
 }
 
+/* With no origin, the first SOA's owner becomes the origin: for the SOA's
+ * own RDATA and for the relative names after it, not for those before. */
+static void syntax_origin_from_soa(void **state)
+{
+	(void)state;
+	struct seen s;
+	int rc = parse(&s, "$TTL 1\nearly A 10.0.0.9\n"
+			   "example. SOA ns1 host 1 2 3 4 5\nwww A 10.0.0.1\n@ A 10.0.0.2\n",
+		       NULL, NULL);
+	assert_int_equal(rc, SG_ESYNTAX);
+	assert_int_equal(s.nerr, 1);
+	assert_string_equal(s.err[0],
+			    "inline.zone:2: bad owner name \"early\": relative name and no $ORIGIN");
+	assert_int_equal(s.nrec, 3);
+	check_rec(&s, 1, "www.example.", 1, IN, SG_T_A, "0a000001");
+	check_rec(&s, 2, "example.", 1, IN, SG_T_A, "0a000002");
+}
+
 static void syntax_owner_reuse(void **state)
 {
 	(void)state;
@@ -666,6 +684,7 @@ int main(void)
 		cmocka_unit_test(syntax_ttl_defaults),
 		cmocka_unit_test(syntax_class_defaults),
 		cmocka_unit_test(syntax_no_origin),
+		cmocka_unit_test(syntax_origin_from_soa),
 		cmocka_unit_test(syntax_owner_reuse),
 		cmocka_unit_test(limits_and_stop),
 		cmocka_unit_test(generate_bind_examples),

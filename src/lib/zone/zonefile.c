@@ -1050,6 +1050,13 @@ static void do_record(struct parser *P, struct zfile *F, const struct rec *r)
 	struct head h;
 	if (get_head(P, F, r->line, tok, n, &i, &h) != SG_OK)
 		return;
+	/* With no origin given, the first SOA's owner becomes the origin for
+	 * the relative names that follow, its own RDATA included. */
+	if (h.type == SG_T_SOA && !F->has_origin && !F->owner_bad) {
+		memcpy(F->origin, F->owner, sg_name_len(F->owner));
+		F->has_origin = true;
+		F->origin_gen++;
+	}
 	(void)emit(P, F, r->line, F->owner, &h, tok + i, n - i, F->owner_bad);
 }
 
