@@ -22,6 +22,8 @@ struct sg_arena {
 
 static struct block *block_new(size_t size)
 {
+	if (size > SIZE_MAX - sizeof(struct block))
+		return NULL; /* sizeof + size would wrap to a tiny malloc */
 	struct block *b = malloc(sizeof(*b) + size);
 	if (!b)
 		return NULL;
@@ -65,7 +67,7 @@ void *sg_arena_alloc(sg_arena_t *a, size_t size)
 	size_t need = (size + 7) & ~(size_t)7;
 	if (need < size)
 		return NULL;
-	if (a->max && a->total + need > a->max)
+	if (a->max && (need > a->max || a->total > a->max - need))
 		return NULL;
 	struct block *b = a->head;
 	if (!b || b->size - b->used < need) {

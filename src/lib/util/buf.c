@@ -28,10 +28,10 @@ int sg_buf_reserve(sg_buf_t *b, size_t extra)
 	if (need <= b->cap)
 		return SG_OK;
 	size_t nc = b->cap ? b->cap : 256;
-	while (nc < need)
+	while (nc < need && nc <= b->max / 2)
 		nc *= 2;
-	if (nc > b->max)
-		nc = b->max;
+	if (nc < need || nc > b->max)
+		nc = b->max; /* doubling would pass the maximum (or wrap) */
 	uint8_t *d = realloc(b->data, nc);
 	if (!d)
 		return SG_ENOMEM;
@@ -67,14 +67,27 @@ int sg_buf_printf(sg_buf_t *b, const char *fmt, ...)
 		return SG_EINVAL;
 	if ((size_t)n < sizeof(tmp))
 		return sg_buf_append(b, tmp, (size_t)n);
-	int r = sg_buf_reserve(b, (size_t)n + 1);
+	int r = sg_buf_reserve(b, (size_t)n);
 	if (r < 0)
 		return r;
+	if (b->cap - b->len > (size_t)n) {
+		va_start(ap, fmt);
+		vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		b->len += (size_t)n;
+		return SG_OK;
+	}
+	/* exactly at the maximum: no room for vsnprintf's NUL, so format
+	 * into a temporary and copy the n octets */
+	char *t = malloc((size_t)n + 1);
+	if (!t)
+		return SG_ENOMEM;
 	va_start(ap, fmt);
-	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+	vsnprintf(t, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
-	return SG_OK;
+	r = sg_buf_append(b, t, (size_t)n);
+	free(t);
+	return r;
 }
 
 int sg_buf_cstr(sg_buf_t *b)

@@ -21,7 +21,7 @@ static int hexval(int c)
 
 int sg_base16_encode(char *dst, size_t cap, const uint8_t *src, size_t len)
 {
-	if (cap < len * 2 + 1)
+	if (cap == 0 || len > (cap - 1) / 2)
 		return SG_ESPACE;
 	for (size_t i = 0; i < len; i++) {
 		dst[2 * i] = hex_digits[src[i] >> 4];
@@ -81,9 +81,17 @@ static int b32val(int c)
 
 int sg_base32hex_decode(uint8_t *dst, size_t cap, const char *src, size_t len)
 {
-	/* padding '=' is tolerated at the end only */
+	/* Padding is optional (RFC 5155 omits it), but when present it must
+	 * be the RFC 4648 §6 amount: the padded length is a multiple of 8 and
+	 * the count matches the data (8 - 2, 4, 5 or 7 data characters). */
+	size_t full = len;
 	while (len > 0 && src[len - 1] == '=')
 		len--;
+	if (full != len) {
+		static const unsigned char pad_for[8] = {0, 0xff, 6, 0xff, 4, 3, 0xff, 1};
+		if (full % 8 || pad_for[len % 8] != full - len)
+			return SG_ESYNTAX;
+	}
 	size_t out = len * 5 / 8;
 	if (cap < out)
 		return SG_ESPACE;
@@ -171,6 +179,10 @@ int sg_base64_decode(uint8_t *dst, size_t cap, const char *src, size_t len)
 			if (v[k] < 0)
 				return SG_ESYNTAX;
 		}
+		/* RFC 4648 §3.5: the bits below the last full octet must be zero,
+		 * or two encodings would decode to the same data */
+		if ((pad == 1 && (v[2] & 3)) || (pad == 2 && (v[1] & 15)))
+			return SG_ESYNTAX;
 		uint32_t x = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
 			     (uint32_t)v[3];
 		size_t n = 3 - (size_t)pad;

@@ -5,13 +5,16 @@
 
 int sg_parse_u32(uint32_t *out, const char *s, size_t len, uint32_t max)
 {
-	if (len == 0 || len > 10)
-		return len ? SG_ERANGE : SG_ESYNTAX;
+	if (len == 0)
+		return SG_ESYNTAX;
+	/* Any length (leading zeros are fine); the value saturates so a long
+	 * string cannot wrap, and a non-digit anywhere is a syntax error. */
 	uint64_t v = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return SG_ESYNTAX;
-		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v <= 0xffffffffULL)
+			v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	if (v > max)
 		return SG_ERANGE;
@@ -88,9 +91,14 @@ int sg_time_parse(int64_t *out, const char *s, size_t len)
 		}
 		v[k] = x;
 	}
-	static const unsigned mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > mdays[v[1] - 1] || v[3] > 23 || v[4] > 59 ||
-	    v[5] > 60)
+	static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1)
+		return SG_ERANGE;
+	bool leap = (v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0;
+	unsigned dmax = mdays[v[1] - 1] + (v[1] == 2 && leap);
+	/* Seconds stop at 59: epoch seconds have no leap second, and 60
+	 * would not survive a round trip through sg_time_format(). */
+	if (v[2] > dmax || v[3] > 23 || v[4] > 59 || v[5] > 59)
 		return SG_ERANGE;
 	*out = days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
 	return SG_OK;

@@ -26,6 +26,14 @@ int sg_name_from_text(uint8_t dst[SG_NAME_MAX], size_t *dstlen, const char *text
 		*dstlen = 1;
 		return SG_OK;
 	}
+	/* dst may hold the origin ($ORIGIN relative to the current origin):
+	 * take a copy before the labels overwrite it. */
+	uint8_t ocopy[SG_NAME_MAX];
+	if (origin && (uintptr_t)origin < (uintptr_t)dst + SG_NAME_MAX &&
+	    (uintptr_t)dst < (uintptr_t)origin + SG_NAME_MAX) {
+		sg_name_copy(ocopy, origin);
+		origin = ocopy;
+	}
 	size_t o = 0;     /* write position */
 	size_t lab = 0;   /* position of the current label's length octet */
 	bool absolute = false;
