@@ -182,4 +182,17 @@ SG_WUR int sg_keyfile_parse_public(sg_dnskey_t *k, const char *text, size_t len,
 SG_WUR int sg_keyfile_parse_private(sg_key_t **out, uint8_t *alg, sg_key_times_t *times, const char *text,
 				    size_t len, const char *name, char *err, size_t errcap);
 
+/* ---- key directories ---------------------------------------------------------- */
+
+/* The keys of `zone` in directory `dir`: every K<zone>+AAA+TTTTT.private
+ * whose .key matches. active[i] tells whether key i signs now (by its
+ * timing metadata: activated, not inactive, not revoked); the others are
+ * only published. Keys deleted by their metadata (or neither published
+ * nor active yet) are left out. keys/active have room for cap entries.
+ * Returns the number of keys (0 is fine) or, with err naming the file:
+ * SG_EIO (directory), SG_ELIMIT (more than cap keys), or an error of
+ * sg_keyfile_read(). On failure no key is left to deinit. */
+SG_WUR int sg_keydir_find(sg_dnskey_t *keys, bool *active, size_t cap, const char *dir, const uint8_t *zone,
+			  int64_t now, char *err, size_t errcap);
+
 #endif

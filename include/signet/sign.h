@@ -46,6 +46,11 @@ typedef struct sg_sign_opts {
 	 * (NULL: no progress). */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* Spreads expirations so that signatures do not all expire at once:
+	 * each RRset's RRSIGs expire at expiration - (hash(owner, type) mod
+	 * jitter), a value fixed by the RRset (0 = every RRSIG expires at
+	 * `expiration`). Must be smaller than expiration - inception. */
+	uint32_t jitter;
 } sg_sign_opts_t;
 
 typedef struct sg_sign_stats {

@@ -49,30 +49,53 @@ enum sg_answer_action {
 };
 
 typedef struct sg_answer_info {
-	unsigned rcode;          /* rcode answered (for logs and metrics) */
-	bool dnssec;             /* the query had DO set */
-	bool truncated;          /* TC was set */
+	unsigned rcode;            /* rcode answered (for logs and metrics) */
+	bool dnssec;               /* the query had DO set */
+	bool truncated;            /* TC was set */
 	const sg_authzone_t *zone; /* the zone that answered (AXFR: the one to stream) */
 } sg_answer_info_t;
 
 typedef struct sg_answer_opts {
-	bool tcp;               /* the query came over TCP (no truncation, AXFR allowed) */
-	uint16_t max_udp;       /* our EDNS buffer size; 0 = 1232 */
-	bool allow_axfr;        /* AXFR permitted for this client */
+	bool tcp;         /* the query came over TCP (no truncation, AXFR allowed) */
+	uint16_t max_udp; /* our EDNS buffer size; 0 = 1232 */
+	bool allow_axfr;  /* AXFR permitted for this client */
 } sg_answer_opts_t;
 
 /* Answers one query. resp must hold 65535 octets. The arena is scratch for
  * this call (reset it afterwards). Returns the action; *resplen is set for
  * SG_ANSWER_REPLY. Never fails on hostile input: malformed queries get
- * FORMERR (or are dropped when not even the header is there). */
+ * FORMERR (or are dropped when not even the header is there). o and info
+ * may be NULL (UDP, defaults).
+ *
+ * What comes back (docs/internals/answer.md has the reasons):
+ *  - DROP: shorter than a header, or QR set (never answer a response);
+ *  - FORMERR: sg_msg_parse() failed (header and question echoed when
+ *    readable, no OPT), QDCOUNT != 1, QTYPE OPT/TSIG/TKEY, AXFR over UDP;
+ *  - SERVFAIL: the arena refused memory while parsing;
+ *  - NOTIMP: opcodes other than QUERY and NOTIFY;
+ *  - REFUSED (no AA): NOTIFY (we are the primary), names outside every
+ *    zone, another class; AXFR/IXFR over TCP when !allow_axfr;
+ *  - BADVERS (extended RCODE 16, OPT version 0): EDNS version > 0;
+ *  - NOTAUTH: AXFR/IXFR for a name that is not a zone apex;
+ *  - AXFR: AXFR or IXFR for a zone apex over TCP with allow_axfr (IXFR is
+ *    answered as a full transfer, RFC 1995 §4); info->zone is the zone;
+ *  - IXFR over UDP: the SOA alone (RFC 1995 §2), whatever allow_axfr says;
+ *  - otherwise the RFC 1034 §4.3.2 answer with DNSSEC records when the
+ *    query had DO and the zone is signed. */
 enum sg_answer_action sg_answer(uint8_t *resp, size_t *resplen, const sg_zoneset_t *zs,
-				const uint8_t *query, size_t qlen, const sg_answer_opts_t *o,
-				sg_arena_t *arena, sg_answer_info_t *info);
+                                const uint8_t *query, size_t qlen, const sg_answer_opts_t *o,
+                                sg_arena_t *arena, sg_answer_info_t *info);
 
 /* Streams a zone transfer (RFC 5936) of az in answer to query: calls send
- * once per message (each at most 65535 octets, SOA first and last).
- * Returns SG_OK or the first negative code send returned. */
+ * once per message (each at most 65535 octets, as many records as fit, the
+ * question in the first only, SOA first and last, every record of the zone
+ * including RRSIG/NSEC/NSEC3 in canonical order between). msg is valid
+ * during the call only. IXFR queries get the same full transfer.
+ * Returns SG_OK, SG_EINVAL (NULL az/send), an error of sg_msg_parse() for
+ * the query, SG_EMALFORMED (QDCOUNT != 1), SG_ENOMEM (the arena could not
+ * hold the 64 KiB message buffer) or the first negative code send returned. */
 SG_WUR int sg_axfr(const sg_authzone_t *az, const uint8_t *query, size_t qlen,
-		   int (*send)(void *ctx, const uint8_t *msg, size_t len), void *ctx, sg_arena_t *arena);
+                   int (*send)(void *ctx, const uint8_t *msg, size_t len), void *ctx,
+                   sg_arena_t *arena);
 
 #endif

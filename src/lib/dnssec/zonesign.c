@@ -146,10 +146,13 @@ static int sign_view(worker_t *w, chunk_t *c, const sg_rrset_view_t *v, const ui
 		     size_t nk)
 {
 	job_t *j = w->job;
+	uint32_t expiration = j->o->expiration;
+	if (j->o->jitter) /* deterministic per RRset: a re-sign keeps the spread */
+		expiration -= (sg_name_hash(v->owner) ^ (uint32_t)v->type * 2654435761u) % j->o->jitter;
 	for (size_t k = 0; k < nk; k++) {
 		size_t len;
 		int r = sg_rrsig_sign(w->signer[keyidx[k]], w->sig, sizeof(w->sig), &len, v,
-				      j->o->inception, j->o->expiration);
+				      j->o->inception, expiration);
 		if (r < 0)
 			return r;
 		uint8_t *copy = sg_arena_memdup(c->arena, w->sig, len);
