@@ -52,14 +52,14 @@ fi
 echo "=== fuzzing (${FUZZ_SECONDS}s per target) ==="
 fp=0; ff=0
 for f in "$FUZZ"/fuzz/fuzz_*; do
-	[ -x "$f" ] || continue
+	[ -f "$f" ] && [ -x "$f" ] || continue
 	name=$(basename "$f")
 	work=$(mktemp -d)
 	seeds="$ROOT/fuzz/corpus/${name#fuzz_}"
 	mkdir -p "$seeds"
 	if ASAN_OPTIONS=detect_leaks=1 "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 \
 		-artifact_prefix="$work/" "$work" "$seeds" >"$work/log" 2>&1; then
-		fp=$((fp + 1)); echo "fuzz $name: ok ($(grep -Eo 'stat::number_of_executed_runs: *[0-9]+|#[0-9]+ *DONE' "$work/log" | tail -1))"
+		fp=$((fp + 1)); echo "fuzz $name: ok ($(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log" | tail -1)s)"
 	else
 		ff=$((ff + 1)); echo "fuzz $name: FAILED"; tail -40 "$work/log"
 	fi

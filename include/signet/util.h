@@ -78,4 +78,30 @@ SG_WUR int sg_parse_u32(uint32_t *out, const char *s, size_t len, uint32_t max);
  * (RFC 2181 §8 limits TTLs to 2^31-1; callers that care check that.) */
 SG_WUR int sg_parse_ttl(uint32_t *out, const char *s, size_t len);
 
+/* ---- big-endian integers in wire data ----------------------------------- */
+
+static inline uint16_t sg_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t sg_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void sg_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void sg_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 #endif

@@ -226,11 +226,6 @@ const char *sg_vresult_str(int v)
 	return v >= 0 && v < SG_V_COUNT ? vresult_names[v] : "unknown result";
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 int sg_rrsig_verify(int *result, const sg_rrset_view_t *rrset, const uint8_t *rrsig, size_t rrsig_len,
 		    const uint8_t *zone, const sg_dnskey_t *keys, size_t nkeys, int64_t now)
 {
@@ -239,7 +234,7 @@ int sg_rrsig_verify(int *result, const sg_rrset_view_t *rrset, const uint8_t *rr
 		return SG_OK;
 	uint16_t covered = (uint16_t)(rrsig[0] << 8 | rrsig[1]);
 	uint8_t alg = rrsig[2], labels = rrsig[3];
-	uint32_t orig_ttl = get32(rrsig + 4), exp = get32(rrsig + 8), inc = get32(rrsig + 12);
+	uint32_t orig_ttl = sg_get32(rrsig + 4), exp = sg_get32(rrsig + 8), inc = sg_get32(rrsig + 12);
 	uint16_t tag = (uint16_t)(rrsig[16] << 8 | rrsig[17]);
 	const uint8_t *signer = rrsig + 18;
 	size_t signer_len = sg_name_len(signer);

@@ -161,16 +161,6 @@ static int prob_cmp(const void *a, const void *b)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static const char *name_text(char *buf, size_t cap, const uint8_t *name)
 {
 	if (sg_name_to_text(buf, cap, name) < 0)
@@ -214,7 +204,7 @@ static size_t n3_parse(n3param_t *p, const uint8_t *rd, size_t len)
 		return 0;
 	p->alg = rd[0];
 	p->flags = rd[1];
-	p->iter = get16(rd + 2);
+	p->iter = sg_get16(rd + 2);
 	p->saltlen = rd[4];
 	p->salt = rd + 5;
 	return 5u + rd[4];
@@ -243,13 +233,13 @@ static void rrsig_problem(vctx_t *v, plist_t *pl, size_t ni, uint16_t type, int 
 		     sg_vresult_str(res));
 		return;
 	}
-	uint16_t tag = get16(rd + 16);
+	uint16_t tag = sg_get16(rd + 16);
 	uint8_t alg = rd[2];
 	char extra[SG_NAME_TEXT_MAX + 32] = "", tb[16], nb[SG_NAME_TEXT_MAX];
 	if (res == SG_V_EXPIRED)
-		snprintf(extra, sizeof(extra), " (expiration %s)", time_text(tb, get32(rd + 8)));
+		snprintf(extra, sizeof(extra), " (expiration %s)", time_text(tb, sg_get32(rd + 8)));
 	else if (res == SG_V_NOT_YET_VALID)
-		snprintf(extra, sizeof(extra), " (inception %s)", time_text(tb, get32(rd + 12)));
+		snprintf(extra, sizeof(extra), " (inception %s)", time_text(tb, sg_get32(rd + 12)));
 	else if (res == SG_V_WRONG_SIGNER || res == SG_V_OUT_OF_ZONE)
 		snprintf(extra, sizeof(extra), " (signer %s)", name_text(nb, sizeof(nb), rd + 18));
 	addp(v, pl, ni, PH_SIG, type, SG_VP_RRSIG, res, tag, alg, seq,
@@ -275,7 +265,7 @@ static void check_rrset(worker_t *w, size_t ni, const sg_zone_node_t *n, const s
 	for (size_t i = 0; i < nsig; i++) {
 		uint16_t l;
 		const uint8_t *rd = sg_zone_rrset_rdata(z, sigs, i, &l);
-		if (l >= 2 && get16(rd) == type)
+		if (l >= 2 && sg_get16(rd) == type)
 			ncover++;
 	}
 	if (!sg_denial_rrset_signed(z, n, type)) {
@@ -325,7 +315,7 @@ static void check_rrset(worker_t *w, size_t ni, const sg_zone_node_t *n, const s
 	for (size_t i = 0; i < nsig; i++) {
 		uint16_t l;
 		const uint8_t *rd = sg_zone_rrset_rdata(z, sigs, i, &l);
-		if (l < 2 || get16(rd) != type)
+		if (l < 2 || sg_get16(rd) != type)
 			continue;
 		int res;
 		int r = sg_rrsig_verify(&res, &view, rd, l, v->apex, v->keys, v->nkeys, v->o->now);
@@ -383,7 +373,7 @@ static void check_node(worker_t *w, size_t ni)
 		const uint8_t *rd = sg_zone_rrset_rdata(z, sigs, i, &l);
 		if (l < 2)
 			continue;
-		uint16_t t = get16(rd);
+		uint16_t t = sg_get16(rd);
 		if (t == last || sg_zone_node_find(z, n, t))
 			continue;
 		last = t;
@@ -441,7 +431,7 @@ static bool anchor_match(const vctx_t *v, const sg_dnskey_t *k, bool *any_anchor
 			if (a->rdlen == k->rdlen && memcmp(a->rdata, k->rdata, k->rdlen) == 0)
 				return true;
 		} else if (a->type == SG_T_DS && a->rdlen > 4) {
-			if (get16(a->rdata) != k->tag || a->rdata[2] != k->alg)
+			if (sg_get16(a->rdata) != k->tag || a->rdata[2] != k->alg)
 				continue;
 			uint8_t d[64];
 			int dl = sg_ds_digest(d, sizeof(d), a->rdata[3], v->apex, k->rdata,
@@ -479,12 +469,12 @@ static int check_dnskey_set(vctx_t *v, plist_t *pl, const sg_zone_rrset_t *dk, s
 	for (size_t i = 0; rsig && i < sg_zone_rrset_count(rsig); i++) {
 		uint16_t l;
 		const uint8_t *rd = sg_zone_rrset_rdata(z, rsig, i, &l);
-		if (l < 18 || get16(rd) != SG_T_DNSKEY)
+		if (l < 18 || sg_get16(rd) != SG_T_DNSKEY)
 			continue;
 		/* which key made it: try each candidate alone */
 		for (size_t k = 0; k < v->nkeys; k++) {
 			const sg_dnskey_t *key = &v->keys[k];
-			if (key->alg != rd[2] || key->tag != get16(rd + 16))
+			if (key->alg != rd[2] || key->tag != sg_get16(rd + 16))
 				continue;
 			int res;
 			r = sg_rrsig_verify(&res, &view, rd, l, v->apex, key, 1, v->o->now);
@@ -732,7 +722,8 @@ static int check_nsec3(vctx_t *v, plist_t *pl, typebufs_t *tb, sg_verify_stats_t
 	int r = collect_n3(v, pl, &recs, &nrec);
 	if (r < 0)
 		return r;
-	qsort(recs, nrec, sizeof(*recs), n3rec_cmp);
+	if (nrec)
+		qsort(recs, nrec, sizeof(*recs), n3rec_cmp);
 	st->chain_length = nrec;
 
 	/* the chain: each next hashed owner is the following hash, the last wraps */

@@ -1,5 +1,7 @@
 /* Bump allocator. Blocks form a singly linked list; the first block is kept
  * on reset so a per-query arena does not return to malloc at all. */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +24,10 @@ struct sg_arena {
 
 static struct block *block_new(size_t size)
 {
-	if (size > SIZE_MAX - sizeof(struct block))
-		return NULL; /* sizeof + size would wrap to a tiny malloc */
+	/* No object may exceed PTRDIFF_MAX; asking malloc for more only fails
+	 * (or, under ASan, aborts), and sizeof + size must not wrap. */
+	if (size > PTRDIFF_MAX - sizeof(struct block))
+		return NULL;
 	struct block *b = malloc(sizeof(*b) + size);
 	if (!b)
 		return NULL;

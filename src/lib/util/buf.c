@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,8 @@ int sg_buf_reserve(sg_buf_t *b, size_t extra)
 		nc *= 2;
 	if (nc < need || nc > b->max)
 		nc = b->max; /* doubling would pass the maximum (or wrap) */
+	if (nc > PTRDIFF_MAX)
+		return SG_ENOMEM; /* no object can be this large */
 	uint8_t *d = realloc(b->data, nc);
 	if (!d)
 		return SG_ENOMEM;

@@ -3,33 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "signet/util.h"
 #include "signet/msg.h"
 #include "signet/rr.h"
 #include "wire/rdata_walk.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 /* ==== parsing ============================================================ */
 
@@ -231,10 +208,10 @@ static int parse_opt(struct parse *p, const sg_msg_rr_t *rr, size_t pos, size_t 
 	const uint8_t *d = p->w + pos;
 	size_t o = 0, n = 0;
 	while (o < rdlen) {
-		if (rdlen - o < 4 || rdlen - o - 4 < get16(d + o + 2))
+		if (rdlen - o < 4 || rdlen - o - 4 < sg_get16(d + o + 2))
 			return fail(p, SG_EMALFORMED, SG_MF_OPT_OPTIONS, SG_SEC_ADDITIONAL, idx,
 			            pos + o);
-		uint16_t code = get16(d + o), olen = get16(d + o + 2);
+		uint16_t code = sg_get16(d + o), olen = sg_get16(d + o + 2);
 		if (code == SG_EDNS_EDE && olen < 2) /* RFC 8914 §2: info-code is mandatory */
 			return fail(p, SG_EMALFORMED, SG_MF_OPT_OPTIONS, SG_SEC_ADDITIONAL, idx,
 			            pos + o);
@@ -249,12 +226,12 @@ static int parse_opt(struct parse *p, const sg_msg_rr_t *rr, size_t pos, size_t 
 		return fail(p, SG_ENOMEM, SG_MF_NOMEM, SG_SEC_ADDITIONAL, idx, at);
 	o = 0;
 	for (size_t i = 0; i < n; i++) {
-		opts[i].code = get16(d + o);
-		opts[i].len = get16(d + o + 2);
+		opts[i].code = sg_get16(d + o);
+		opts[i].len = sg_get16(d + o + 2);
 		opts[i].data = d + o + 4;
 		if (opts[i].code == SG_EDNS_EDE && e->nede < SG_EDNS_MAX_EDE) {
 			sg_ede_t *x = &e->ede[e->nede++];
-			x->info_code = get16(opts[i].data);
+			x->info_code = sg_get16(opts[i].data);
 			x->text_len = (uint16_t)(opts[i].len - 2);
 			x->text = (const char *)opts[i].data + 2;
 		}
@@ -275,15 +252,15 @@ int sg_msg_parse(sg_msg_t *msg, const uint8_t *wire, size_t len, sg_arena_t *are
 		return fail(&p, SG_ETRUNC, SG_MF_HEADER, 0, 0, len);
 	if (len > SG_MSG_MAX)
 		return fail(&p, SG_EMALFORMED, SG_MF_HEADER, 0, 0, SG_MSG_MAX);
-	uint16_t fl = get16(wire + 2);
-	msg->id = get16(wire);
+	uint16_t fl = sg_get16(wire + 2);
+	msg->id = sg_get16(wire);
 	msg->flags = fl & SG_MSG_FLAGS_MASK;
 	msg->opcode = (uint8_t)(fl >> 11 & 0xf);
 	msg->rcode = fl & 0xf;
 	msg->hdr_ok = true;
 	uint16_t cnt[4];
 	for (int s = 0; s < 4; s++)
-		cnt[s] = get16(wire + 4 + 2 * s);
+		cnt[s] = sg_get16(wire + 4 + 2 * s);
 
 	/* reject impossible counts before allocating anything */
 	size_t need = (size_t)cnt[0] * MIN_Q + ((size_t)cnt[1] + cnt[2] + cnt[3]) * MIN_RR;
@@ -309,15 +286,15 @@ int sg_msg_parse(sg_msg_t *msg, const uint8_t *wire, size_t len, sg_arena_t *are
 			size_t fixed = s == SG_SEC_QUESTION ? 4 : 10;
 			if (len - pos < fixed)
 				return fail(&p, SG_ETRUNC, SG_MF_RR, s, i, pos);
-			rr.type = get16(wire + pos);
-			rr.rclass = get16(wire + pos + 2);
+			rr.type = sg_get16(wire + pos);
+			rr.rclass = sg_get16(wire + pos + 2);
 			if (s == SG_SEC_QUESTION) {
 				pos += 4;
 				msg->rr[s][msg->count[s]++] = rr;
 				continue;
 			}
-			rr.ttl = get32(wire + pos + 4);
-			size_t rdlen = get16(wire + pos + 8);
+			rr.ttl = sg_get32(wire + pos + 4);
+			size_t rdlen = sg_get16(wire + pos + 8);
 			pos += 10;
 			if (len - pos < rdlen)
 				return fail(&p, SG_ETRUNC, SG_MF_RDATA, s, i, pos - 2);
@@ -456,8 +433,8 @@ int sg_msgw_init(sg_msgw_t *w, uint8_t *buf, size_t cap, uint16_t id, uint16_t f
 	w->buf = buf;
 	w->cap = cap;
 	w->rcode = (uint16_t)rcode;
-	put16(buf, id);
-	put16(buf + 2, (uint16_t)((flags & SG_MSG_FLAGS_MASK) | opcode << 11 | (rcode & 0xf)));
+	sg_put16(buf, id);
+	sg_put16(buf + 2, (uint16_t)((flags & SG_MSG_FLAGS_MASK) | opcode << 11 | (rcode & 0xf)));
 	memset(buf + 4, 0, 8);
 	w->len = SG_MSG_HDR_LEN;
 	return SG_OK;
@@ -465,9 +442,9 @@ int sg_msgw_init(sg_msgw_t *w, uint8_t *buf, size_t cap, uint16_t id, uint16_t f
 
 void sg_msgw_set_flags(sg_msgw_t *w, uint16_t set, uint16_t clear)
 {
-	uint16_t f = get16(w->buf + 2);
+	uint16_t f = sg_get16(w->buf + 2);
 	f = (uint16_t)((f | (set & SG_MSG_FLAGS_MASK)) & ~(clear & SG_MSG_FLAGS_MASK));
-	put16(w->buf + 2, f);
+	sg_put16(w->buf + 2, f);
 }
 
 int sg_msgw_set_rcode(sg_msgw_t *w, unsigned rcode)
@@ -527,7 +504,7 @@ static bool name_at_equal(const uint8_t *buf, size_t off, const uint8_t *name)
 	for (unsigned hops = 0; hops < 128;) {
 		uint8_t c = buf[off];
 		if ((c & 0xc0) == 0xc0) {
-			off = get16(buf + off) & PTR_MAX;
+			off = sg_get16(buf + off) & PTR_MAX;
 			hops++;
 			continue;
 		}
@@ -597,7 +574,7 @@ static int put_name(sg_msgw_t *w, const uint8_t *name)
 	size_t start = w->len;
 	memcpy(w->buf + start, name, ptr ? lit : lit + 1);
 	if (ptr)
-		put16(w->buf + start + lit, (uint16_t)(0xc000 | ptr));
+		sg_put16(w->buf + start + lit, (uint16_t)(0xc000 | ptr));
 	w->len += need;
 	for (unsigned i = 0; i < n; i++)
 		comp_add(w, hash[i], start + at[i]);
@@ -640,8 +617,8 @@ int sg_msgw_question(sg_msgw_t *w, const uint8_t *name, uint16_t qtype, uint16_t
 		sg_msgw_rollback(w, &m);
 		return r;
 	}
-	put16(w->buf + w->len, qtype);
-	put16(w->buf + w->len + 2, qclass);
+	sg_put16(w->buf + w->len, qtype);
+	sg_put16(w->buf + w->len + 2, qclass);
 	w->len += 4;
 	w->count[SG_SEC_QUESTION]++;
 	return SG_OK;
@@ -693,13 +670,13 @@ int sg_msgw_rr(sg_msgw_t *w, int section, const uint8_t *owner, uint16_t type, u
 		r = SG_ESPACE;
 	if (r == SG_OK) {
 		uint8_t *p = w->buf + w->len;
-		put16(p, type);
-		put16(p + 2, rclass);
-		put32(p + 4, ttl);
+		sg_put16(p, type);
+		sg_put16(p + 2, rclass);
+		sg_put32(p + 4, ttl);
 		w->len += 10;
 		r = put_rdata(w, type, rdata, rdlen);
 		if (r == SG_OK)
-			put16(p + 8, (uint16_t)(w->buf + w->len - p - 10));
+			sg_put16(p + 8, (uint16_t)(w->buf + w->len - p - 10));
 	}
 	if (r < 0) {
 		sg_msgw_rollback(w, &m);
@@ -719,31 +696,31 @@ int sg_msgw_finish(sg_msgw_t *w, size_t *outlen)
 		uint8_t *p = w->buf + w->len;
 		size_t o = MIN_RR;
 		p[0] = 0;
-		put16(p + 1, SG_T_OPT);
-		put16(p + 3, w->udp_size);
-		put32(p + 5, (uint32_t)(w->rcode >> 4) << 24 | (uint32_t)w->edns_version << 16 |
+		sg_put16(p + 1, SG_T_OPT);
+		sg_put16(p + 3, w->udp_size);
+		sg_put32(p + 5, (uint32_t)(w->rcode >> 4) << 24 | (uint32_t)w->edns_version << 16 |
 		                     w->edns_flags);
 		for (unsigned i = 0; i < w->nopts; i++) {
 			const sg_msgw_opt_t *x = &w->opts[i];
 			size_t l = x->len + (x->ede >= 0 ? 2 : 0);
-			put16(p + o, x->code);
-			put16(p + o + 2, (uint16_t)l);
+			sg_put16(p + o, x->code);
+			sg_put16(p + o + 2, (uint16_t)l);
 			o += 4;
 			if (x->ede >= 0) {
-				put16(p + o, (uint16_t)x->ede);
+				sg_put16(p + o, (uint16_t)x->ede);
 				o += 2;
 			}
 			if (x->len)
 				memcpy(p + o, x->data, x->len);
 			o += x->len;
 		}
-		put16(p + 9, (uint16_t)(o - MIN_RR));
+		sg_put16(p + 9, (uint16_t)(o - MIN_RR));
 		w->len += o;
 		w->reserve = 0;
 		w->count[SG_SEC_ADDITIONAL]++;
 	}
 	for (int s = 0; s < 4; s++)
-		put16(w->buf + 4 + 2 * s, w->count[s]);
+		sg_put16(w->buf + 4 + 2 * s, w->count[s]);
 	w->finished = true;
 	*outlen = w->len;
 	return SG_OK;
@@ -829,7 +806,7 @@ static int put_opt_text(sg_buf_t *out, const sg_edns_opt_t *o)
 	int r;
 	switch (o->code) {
 	case SG_EDNS_EDE: {
-		uint16_t code = get16(o->data);
+		uint16_t code = sg_get16(o->data);
 		const char *nm = sg_ede_name(code);
 		r = nm ? sg_buf_printf(out, "; EDE: %u (%s)", code, nm)
 		       : sg_buf_printf(out, "; EDE: %u", code);

@@ -209,30 +209,6 @@ static int room(struct pctx *c, size_t n)
 	return c->cap - c->o >= n ? SG_OK : nospace(c);
 }
 
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static bool all_digits(const char *s, size_t len)
 {
 	if (len == 0)
@@ -313,9 +289,9 @@ static int p_number(struct pctx *c, const sg_token_t *t, unsigned bytes)
 	if (bytes == 1)
 		c->dst[c->o] = (uint8_t)v;
 	else if (bytes == 2)
-		put16(c->dst + c->o, v);
+		sg_put16(c->dst + c->o, v);
 	else
-		put32(c->dst + c->o, v);
+		sg_put32(c->dst + c->o, v);
 	c->o += bytes;
 	return SG_OK;
 }
@@ -330,7 +306,7 @@ static int p_period(struct pctx *c, const sg_token_t *t)
 		return bad_tok(c, SG_ESYNTAX, "period", t);
 	if ((r = room(c, 4)) < 0)
 		return r;
-	put32(c->dst + c->o, v);
+	sg_put32(c->dst + c->o, v);
 	c->o += 4;
 	return SG_OK;
 }
@@ -354,7 +330,7 @@ static int p_time(struct pctx *c, const sg_token_t *t)
 	}
 	if ((r = room(c, 4)) < 0)
 		return r;
-	put32(c->dst + c->o, v);
+	sg_put32(c->dst + c->o, v);
 	c->o += 4;
 	return SG_OK;
 }
@@ -369,7 +345,7 @@ static int p_type(struct pctx *c, const sg_token_t *t)
 		return bad_tok(c, SG_ESYNTAX, "type", t);
 	if ((r = room(c, 2)) < 0)
 		return r;
-	put16(c->dst + c->o, v);
+	sg_put16(c->dst + c->o, v);
 	c->o += 2;
 	return SG_OK;
 }
@@ -435,7 +411,7 @@ static int p_certtype(struct pctx *c, const sg_token_t *t)
 		return bad_tok(c, SG_ESYNTAX, "certificate type", t);
 	if ((r = room(c, 2)) < 0)
 		return r;
-	put16(c->dst + c->o, v);
+	sg_put16(c->dst + c->o, v);
 	c->o += 2;
 	return SG_OK;
 }
@@ -490,7 +466,7 @@ static int p_ilnp64(struct pctx *c, const sg_token_t *t)
 		if (i == t->len || t->text[i] == ':') {
 			if (digits == 0 || g >= 4)
 				return bad_tok(c, SG_ESYNTAX, "64-bit locator", t);
-			put16(out + 2 * g, v);
+			sg_put16(out + 2 * g, v);
 			g++;
 			digits = 0;
 			v = 0;
@@ -949,9 +925,9 @@ static int p_loc(struct pctx *c)
 	p[1] = prec[0];
 	p[2] = prec[1];
 	p[3] = prec[2];
-	put32(p + 4, lat);
-	put32(p + 8, lon);
-	put32(p + 12, (uint32_t)(alt + 10000000));
+	sg_put32(p + 4, lat);
+	sg_put32(p + 8, lon);
+	sg_put32(p + 12, (uint32_t)(alt + 10000000));
 	c->o += 16;
 	return SG_OK;
 }
@@ -1040,7 +1016,7 @@ static int svc_item(void *ctx, const uint8_t *item, size_t n)
 			return SG_ESYNTAX;
 		if (c->cap - c->o < 2)
 			return SG_ESPACE;
-		put16(c->dst + c->o, k);
+		sg_put16(c->dst + c->o, k);
 		c->o += 2;
 		return SG_OK;
 	}
@@ -1073,7 +1049,7 @@ static int svc_item(void *ctx, const uint8_t *item, size_t n)
 
 static int u16_cmp(const void *a, const void *b)
 {
-	uint16_t x = get16(a), y = get16(b);
+	uint16_t x = sg_get16(a), y = sg_get16(b);
 	return x < y ? -1 : x > y;
 }
 
@@ -1109,7 +1085,7 @@ static int svc_value(struct pctx *c, uint16_t key, bool has_value, const uint8_t
 			uint8_t *p = c->dst + start;
 			qsort(p, items, 2, u16_cmp);
 			for (size_t k = 1; k < items; k++)
-				if (get16(p + 2 * k) == get16(p + 2 * k - 2))
+				if (sg_get16(p + 2 * k) == sg_get16(p + 2 * k - 2))
 					return svc_err(c, SG_ESYNTAX,
 						       "mandatory lists a key twice:",
 						       (const char *)v, vlen);
@@ -1128,7 +1104,7 @@ static int svc_value(struct pctx *c, uint16_t key, bool has_value, const uint8_t
 				       (const char *)v, vlen);
 		if ((r = room(c, 2)) < 0)
 			return r;
-		put16(c->dst + c->o, port);
+		sg_put16(c->dst + c->o, port);
 		c->o += 2;
 		return SG_OK;
 	}
@@ -1190,13 +1166,13 @@ static int p_svcparams(struct pctx *c)
 		if ((r = room(c, 4)) < 0)
 			return r;
 		size_t at = c->o;
-		put16(c->dst + at, key);
+		sg_put16(c->dst + at, key);
 		c->o += 4;
 		if ((r = svc_value(c, key, eq != NULL, val, dl, s, kl)) < 0)
 			return r;
 		if (c->o - at - 4 > 0xffff)
 			return nospace(c);
-		put16(c->dst + at + 2, (uint32_t)(c->o - at - 4));
+		sg_put16(c->dst + at + 2, (uint32_t)(c->o - at - 4));
 		ent[n].key = key;
 		ent[n].off = (uint32_t)at;
 		ent[n].len = (uint32_t)(c->o - at);
@@ -1208,7 +1184,7 @@ static int p_svcparams(struct pctx *c)
 			continue;
 		const uint8_t *p = c->dst + ent[k].off + 4;
 		for (size_t m = 0; m + 4 < ent[k].len; m += 2) {
-			uint16_t want = get16(p + m);
+			uint16_t want = sg_get16(p + m);
 			bool found = false;
 			for (size_t j = 0; j < n; j++)
 				found |= ent[j].key == want;
@@ -1546,12 +1522,12 @@ static int w_loc(struct w *w, const uint8_t *p, size_t n)
 {
 	if (n != 16 || p[0] != 0)
 		return SG_EMALFORMED;
-	if (w_loc_coord(w, get32(p + 4), 90, "NS") < 0)
+	if (w_loc_coord(w, sg_get32(p + 4), 90, "NS") < 0)
 		return SG_EMALFORMED;
 	w_ch(w, ' ');
-	if (w_loc_coord(w, get32(p + 8), 180, "EW") < 0)
+	if (w_loc_coord(w, sg_get32(p + 8), 180, "EW") < 0)
 		return SG_EMALFORMED;
-	int64_t alt = (int64_t)get32(p + 12) - 10000000;
+	int64_t alt = (int64_t)sg_get32(p + 12) - 10000000;
 	uint64_t a = (uint64_t)(alt < 0 ? -alt : alt);
 	char b[40];
 	snprintf(b, sizeof(b), " %s%llu.%02llum", alt < 0 ? "-" : "", (unsigned long long)(a / 100),
@@ -1580,8 +1556,8 @@ static void w_svc_key(struct w *w, uint16_t key)
 /* Is key present in the (well-formed) SvcParams? */
 static bool svc_has(const uint8_t *p, size_t n, uint16_t key)
 {
-	for (size_t o = 0; o < n; o += 4 + (size_t)get16(p + o + 2))
-		if (get16(p + o) == key)
+	for (size_t o = 0; o < n; o += 4 + (size_t)sg_get16(p + o + 2))
+		if (sg_get16(p + o) == key)
 			return true;
 	return false;
 }
@@ -1593,8 +1569,8 @@ static bool svc_mandatory_ok(const uint8_t *p, size_t n, const uint8_t *v, size_
 	if (vl == 0 || vl % 2)
 		return false;
 	for (size_t k = 0; k < vl; k += 2) {
-		uint16_t key = get16(v + k);
-		if (key == 0 || (k && key <= get16(v + k - 2)) || !svc_has(p, n, key))
+		uint16_t key = sg_get16(v + k);
+		if (key == 0 || (k && key <= sg_get16(v + k - 2)) || !svc_has(p, n, key))
 			return false;
 	}
 	return true;
@@ -1605,7 +1581,7 @@ static int w_svcparams(struct w *w, const uint8_t *p, size_t n)
 	size_t o = 0;
 	int last = -1;
 	while (o < n) {
-		uint16_t key = get16(p + o), vl = get16(p + o + 2);
+		uint16_t key = sg_get16(p + o), vl = sg_get16(p + o + 2);
 		const uint8_t *v = p + o + 4;
 		if ((int)key <= last || key == 65535)
 			return SG_EMALFORMED;
@@ -1621,7 +1597,7 @@ static int w_svcparams(struct w *w, const uint8_t *p, size_t n)
 			for (size_t k = 0; k < vl; k += 2) {
 				if (k)
 					w_ch(w, ',');
-				w_svc_key(w, get16(v + k));
+				w_svc_key(w, sg_get16(v + k));
 			}
 			break;
 		case 1: /* alpn */
@@ -1648,7 +1624,7 @@ static int w_svcparams(struct w *w, const uint8_t *p, size_t n)
 			if (vl != 2)
 				return SG_EMALFORMED;
 			w_ch(w, '=');
-			w_u32(w, get16(v));
+			w_u32(w, sg_get16(v));
 			break;
 		case 4:
 		case 6: {
@@ -1715,24 +1691,24 @@ static int print_field(struct w *w, uint8_t kind, const uint8_t *p, size_t n)
 		w_u32(w, p[0]);
 		return SG_OK;
 	case SG_F_U16:
-		w_u32(w, get16(p));
+		w_u32(w, sg_get16(p));
 		return SG_OK;
 	case SG_F_U32:
 	case SG_F_PERIOD:
-		w_u32(w, get32(p));
+		w_u32(w, sg_get32(p));
 		return SG_OK;
 	case SG_F_TIME:
-		if (sg_time_format(b, sizeof(b), get32(p)) < 0)
+		if (sg_time_format(b, sizeof(b), sg_get32(p)) < 0)
 			return SG_EMALFORMED;
 		w_str(w, b);
 		return SG_OK;
 	case SG_F_TYPE: {
 		char tb[16];
-		w_str(w, sg_type_name(get16(p), tb));
+		w_str(w, sg_type_name(sg_get16(p), tb));
 		return SG_OK;
 	}
 	case SG_F_CERTTYPE: {
-		uint16_t v = get16(p);
+		uint16_t v = sg_get16(p);
 		for (size_t k = 0; k < sizeof(cert_types) / sizeof(cert_types[0]); k++)
 			if (cert_types[k].v == v) {
 				w_str(w, cert_types[k].name);

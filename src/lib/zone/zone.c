@@ -74,9 +74,10 @@ unsigned sg_zone_report_warnings(const sg_zone_report_t *r)
 	return r->warnings;
 }
 
-static int report_vadd(sg_zone_report_t *r, enum sg_zone_severity sev,
-		       enum sg_zone_problem_code code, const uint8_t *owner, uint16_t type,
-		       const char *file, unsigned line, const char *fmt, va_list ap)
+__attribute__((format(printf, 8, 0))) static int
+report_vadd(sg_zone_report_t *r, enum sg_zone_severity sev, enum sg_zone_problem_code code,
+	    const uint8_t *owner, uint16_t type, const char *file, unsigned line, const char *fmt,
+	    va_list ap)
 {
 	if (sev == SG_ZSEV_ERROR)
 		r->errors++;
