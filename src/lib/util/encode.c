@@ -141,27 +141,45 @@ int sg_base64_encode(char *dst, size_t cap, const uint8_t *src, size_t len)
 	return (int)o;
 }
 
+/* 1 + the base64 value of each octet of the alphabet; 0 for the others. */
+static const uint8_t b64tab[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7,
+	['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14,
+	['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21,
+	['V'] = 22, ['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28,
+	['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35,
+	['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42,
+	['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49,
+	['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+	['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63,
+	['/'] = 64,
+};
+
 static int b64val(int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	return (int)b64tab[(unsigned char)c] - 1;
 }
 
 int sg_base64_decode(uint8_t *dst, size_t cap, const char *src, size_t len)
 {
 	if (len % 4)
 		return SG_ESYNTAX;
-	size_t o = 0;
-	for (size_t i = 0; i < len; i += 4) {
+	size_t o = 0, i = 0;
+	/* every quantum but the last has no padding: decode it by table */
+	if (len > 4 && (len - 4) / 4 * 3 <= cap) {
+		const unsigned char *u = (const unsigned char *)src;
+		for (; i + 4 < len; i += 4) {
+			uint8_t a = b64tab[u[i]], b = b64tab[u[i + 1]], c = b64tab[u[i + 2]],
+				d = b64tab[u[i + 3]];
+			if (!a || !b || !c || !d)
+				break; /* padding or junk: the checks below say which */
+			a--, b--, c--, d--;
+			dst[o++] = (uint8_t)(a << 2 | b >> 4);
+			dst[o++] = (uint8_t)(b << 4 | c >> 2);
+			dst[o++] = (uint8_t)(c << 6 | d);
+		}
+	}
+	for (; i < len; i += 4) {
 		int v[4], pad = 0;
 		for (int k = 0; k < 4; k++) {
 			unsigned char c = (unsigned char)src[i + k];

@@ -190,22 +190,37 @@ const uint8_t *sg_name_parent(const uint8_t *name)
 	return *name ? name + *name + 1 : name;
 }
 
+/* Lowercases the ASCII letters among 8 octets at once (length octets are
+ * below 64, so they are never mistaken for letters). */
+static inline uint64_t lower8(uint64_t x)
+{
+	const uint64_t hi = 0x8080808080808080ull;
+	uint64_t h = x & ~hi;                      /* each octet below 0x80 */
+	uint64_t ge_a = h + 0x3f3f3f3f3f3f3f3full; /* high bit: h >= 'A' */
+	uint64_t gt_z = h + 0x2525252525252525ull; /* high bit: h > 'Z' */
+	return x | ((ge_a & ~gt_z & ~x & hi) >> 2);
+}
+
+/* Octets [i, i+8) of a name of n octets, zero past its end. */
+static inline uint64_t load8(const uint8_t *p, size_t i, size_t n)
+{
+	uint64_t w = 0;
+	memcpy(&w, p + i, n - i >= 8 ? 8 : n - i);
+	return w;
+}
+
 bool sg_name_equal(const uint8_t *a, const uint8_t *b)
 {
-	for (;;) {
-		if (*a != *b)
+	if (a == b)
+		return true;
+	size_t n = sg_name_len(a);
+	if (n != sg_name_len(b))
+		return false;
+	/* equal lowercased octets over the same length means the same labels */
+	for (size_t i = 0; i < n; i += 8)
+		if (lower8(load8(a, i, n)) != lower8(load8(b, i, n)))
 			return false;
-		uint8_t ll = *a;
-		if (ll == 0)
-			return true;
-		a++;
-		b++;
-		for (uint8_t i = 0; i < ll; i++)
-			if (lower(a[i]) != lower(b[i]))
-				return false;
-		a += ll;
-		b += ll;
-	}
+	return true;
 }
 
 /* Offsets of each label's length octet, first label first. */
@@ -278,14 +293,17 @@ size_t sg_name_copy(uint8_t *dst, const uint8_t *src)
 
 uint32_t sg_name_hash(const uint8_t *name)
 {
-	/* FNV-1a over the lowercased wire form */
-	uint32_t h = 2166136261u;
+	/* eight lowercased octets at a time, multiply-xorshift mixing */
 	size_t n = sg_name_len(name);
-	for (size_t i = 0; i < n; i++) {
-		h ^= lower(name[i]);
-		h *= 16777619u;
+	uint64_t h = 0x243f6a8885a308d3ull ^ n;
+	for (size_t i = 0; i < n; i += 8) {
+		h ^= lower8(load8(name, i, n));
+		h *= 0x9e3779b97f4a7c15ull;
+		h ^= h >> 32;
 	}
-	return h;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 int sg_name_unpack(uint8_t dst[SG_NAME_MAX], size_t *dstlen, const uint8_t *msg, size_t msglen,
