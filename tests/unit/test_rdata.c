@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -564,6 +565,33 @@ static const struct bad_case {
 	{SG_T_MX, "\\# 3 000a05", SG_ESYNTAX, "does not match the TYPE layout"},
 };
 
+/* A RDATA accepts exactly what the C library's inet_pton accepts (the
+ * parser has its own fast path for the common dotted quad). */
+static void test_ipv4_like_inet_pton(void **state)
+{
+	(void)state;
+	static const char *cases[] = {
+	        "1.2.3.4",   "0.0.0.0",   "255.255.255.255", "10.0.0.1",  "256.1.1.1",
+	        "1.2.3",     "1.2.3.4.5", "1..2.3",          "01.2.3.4",  "1.2.3.04",
+	        "00.1.2.3",  "1.2.3.4.",  ".1.2.3",          "1.2.3.a",   "1234.1.1.1",
+	        "1.2.3.999", "0x1.2.3.4", "1.2.3.-4",        "192.0.2.1", "1.2.3.+4",
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		uint8_t want[4], wire[SG_RDATA_MAX];
+		size_t len = 0;
+		char err[256];
+		int libc = inet_pton(AF_INET, cases[i], want) == 1;
+		int r = parse(SG_T_A, cases[i], wire, &len, err);
+		if (libc) {
+			assert_int_equal(r, SG_OK);
+			assert_int_equal(len, 4);
+			assert_memory_equal(wire, want, 4);
+		} else {
+			assert_int_equal(r, SG_ESYNTAX);
+		}
+	}
+}
+
 static void test_bad(void **state)
 {
 	(void)state;
@@ -609,7 +637,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_every_type_covered),
 		cmocka_unit_test(test_generic),   cmocka_unit_test(test_rr_to_text),
 		cmocka_unit_test(test_espace),    cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_bad),       cmocka_unit_test(test_ipv4_like_inet_pton),
 	};
 	return cmocka_run_group_tests(tests, setup_origin, NULL);
 }
