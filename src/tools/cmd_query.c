@@ -32,6 +32,7 @@
 #include "signet_config.h"
 #include "tools/commands.h"
 #include "tools/common.h"
+#include "tools/dnsclient.h"
 
 #define EXIT_USAGE    2
 #define EXIT_NOSERVER 9 /* dig's "no servers could be reached" */
@@ -52,20 +53,7 @@ struct qopts {
 	unsigned tries;      /* UDP attempts per server address */
 };
 
-/* Outcome of one exchange with one server. */
-enum xr {
-	XR_OK = 0,  /* a matching response is in the caller's buffers */
-	XR_TIMEOUT, /* nothing (matching) arrived before the deadline */
-	XR_NETERR,  /* socket error: refused, unreachable, reset, ... */
-	XR_BAD,     /* TCP: the response did not parse or did not match */
-};
-
-struct reply {
-	uint8_t wire[SG_MSG_MAX];
-	size_t len;
-	sg_msg_t msg;
-	char why[160]; /* for XR_NETERR / XR_BAD */
-};
+/* The network side lives in tools/dnsclient.c (shared with `signet trace`). */
 
 static void usage(FILE *out)
 {
@@ -310,218 +298,6 @@ static int parse_args(struct qopts *o, int argc, char **argv, char *nsbuf, size_
 	return 0;
 }
 
-/* ---- network ------------------------------------------------------------- */
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for `events` on fd until the deadline. 1 ready, 0 timeout, -1 error. */
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-	for (;;) {
-		int64_t left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd p = {.fd = fd, .events = events};
-		int n = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
-		if (n > 0)
-			return 1;
-		if (n < 0 && errno != EINTR)
-			return -1;
-	}
-}
-
-static void addr_text(char *dst, size_t cap, const struct sockaddr *sa, socklen_t salen)
-{
-	char host[NI_MAXHOST], serv[NI_MAXSERV];
-	if (getnameinfo(sa, salen, host, sizeof(host), serv, sizeof(serv),
-	                NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-		snprintf(dst, cap, "?");
-	else
-		snprintf(dst, cap, "%s#%s", host, serv);
-}
-
-/* Does the parsed reply answer our query? Fills r->why when not. */
-static bool reply_matches(struct reply *r, const struct qopts *o, uint16_t id)
-{
-	const sg_msg_t *m = &r->msg;
-	char t1[16], t2[16];
-	if (m->id != id) {
-		snprintf(r->why, sizeof(r->why), "ID mismatch: expected ID %u, got %u", id, m->id);
-		return false;
-	}
-	if (!(m->flags & SG_MSG_QR)) {
-		snprintf(r->why, sizeof(r->why), "reply without QR set");
-		return false;
-	}
-	/* A server may leave the question out of an error reply (FORMERR,
-	 * NOTIMP...): accept that, as dig does, but never an empty NOERROR. */
-	if (m->count[SG_SEC_QUESTION] == 0 && m->rcode != SG_RC_NOERROR)
-		return true;
-	if (m->count[SG_SEC_QUESTION] != 1) {
-		snprintf(r->why, sizeof(r->why), "reply has %u questions",
-		         m->count[SG_SEC_QUESTION]);
-		return false;
-	}
-	const sg_msg_rr_t *q = &m->rr[SG_SEC_QUESTION][0];
-	if (q->type != o->qtype || q->rclass != o->qclass || !sg_name_equal(q->owner, o->qname)) {
-		char n[SG_NAME_TEXT_MAX];
-		if (sg_name_to_text(n, sizeof(n), q->owner) < 0)
-			snprintf(n, sizeof(n), "?");
-		snprintf(r->why, sizeof(r->why), "question section mismatch: got %.60s/%s/%s", n,
-		         sg_type_name(q->type, t1), sg_class_name(q->rclass, t2));
-		return false;
-	}
-	return true;
-}
-
-/* Parses r->wire. Trailing octets after a complete message are tolerated
- * (a dig-like tool shows what it can); anything else is a bad packet. */
-static bool reply_parse(struct reply *r, sg_arena_t *arena)
-{
-	sg_arena_reset(arena);
-	int e = sg_msg_parse(&r->msg, r->wire, r->len, arena);
-	if (e == SG_OK || (e == SG_EMALFORMED && r->msg.fault == SG_MF_TRAILING))
-		return true;
-	snprintf(r->why, sizeof(r->why), "bad packet: %s (%s at offset %zu)", sg_strerror(e),
-	         sg_msg_fault_name(r->msg.fault), r->msg.fault_offset);
-	return false;
-}
-
-static enum xr exchange_udp(struct reply *r, const struct qopts *o, const struct sockaddr *sa,
-                            socklen_t salen, const uint8_t *q, size_t qlen, uint16_t id,
-                            sg_arena_t *arena)
-{
-	int fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	enum xr res = XR_NETERR;
-	if (fd < 0) {
-		snprintf(r->why, sizeof(r->why), "socket: %s", strerror(errno));
-		return XR_NETERR;
-	}
-	/* connect(): the kernel then drops datagrams from other addresses and
-	 * reports ICMP port-unreachable as ECONNREFUSED. */
-	if (connect(fd, sa, salen) < 0 || send(fd, q, qlen, 0) != (ssize_t)qlen) {
-		snprintf(r->why, sizeof(r->why), "%s", strerror(errno));
-		goto out;
-	}
-	int64_t deadline = now_ms() + o->timeout_ms;
-	for (;;) {
-		int w = wait_fd(fd, POLLIN, deadline);
-		if (w == 0) {
-			snprintf(r->why, sizeof(r->why), "timed out");
-			res = XR_TIMEOUT;
-			goto out;
-		}
-		ssize_t n = w > 0 ? recv(fd, r->wire, sizeof(r->wire), 0) : -1;
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			snprintf(r->why, sizeof(r->why), "%s",
-			         errno == ECONNREFUSED ? "connection refused" : strerror(errno));
-			goto out;
-		}
-		r->len = (size_t)n;
-		/* A stray or forged datagram must not end the wait (RFC 5452 §9.1). */
-		if (!reply_parse(r, arena) || !reply_matches(r, o, id)) {
-			fprintf(o->diag, ";; Warning: %s\n", r->why);
-			continue;
-		}
-		res = XR_OK;
-		goto out;
-	}
-out:
-	close(fd);
-	return res;
-}
-
-/* Writes or reads exactly n octets before the deadline. 0, or -1 with
- * errno (ETIMEDOUT on timeout, ECONNRESET on early EOF). */
-static int tcp_io(int fd, uint8_t *buf, size_t n, bool writing, int64_t deadline)
-{
-	size_t done = 0;
-	while (done < n) {
-		int w = wait_fd(fd, writing ? POLLOUT : POLLIN, deadline);
-		if (w <= 0) {
-			if (w == 0)
-				errno = ETIMEDOUT;
-			return -1;
-		}
-		ssize_t k = writing ? send(fd, buf + done, n - done, MSG_NOSIGNAL)
-		                    : recv(fd, buf + done, n - done, 0);
-		if (k < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = ECONNRESET;
-			return -1;
-		}
-		done += (size_t)k;
-	}
-	return 0;
-}
-
-static enum xr exchange_tcp(struct reply *r, const struct qopts *o, const struct sockaddr *sa,
-                            socklen_t salen, const uint8_t *q, size_t qlen, uint16_t id,
-                            sg_arena_t *arena)
-{
-	int64_t deadline = now_ms() + o->timeout_ms;
-	uint8_t out[2 + 512];
-	enum xr res = XR_NETERR;
-	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(r->why, sizeof(r->why), "socket: %s", strerror(errno));
-		return XR_NETERR;
-	}
-	if (connect(fd, sa, salen) < 0 && errno != EINPROGRESS)
-		goto neterr;
-	int w = wait_fd(fd, POLLOUT, deadline);
-	if (w == 0) {
-		errno = ETIMEDOUT;
-		goto neterr;
-	}
-	int soerr = 0;
-	socklen_t sl = sizeof(soerr);
-	if (w < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-		goto neterr;
-	if (soerr) {
-		errno = soerr;
-		goto neterr;
-	}
-	/* RFC 1035 §4.2.2: two-octet length, then the message, in one write. */
-	out[0] = (uint8_t)(qlen >> 8);
-	out[1] = (uint8_t)qlen;
-	memcpy(out + 2, q, qlen);
-	uint8_t lb[2];
-	if (tcp_io(fd, out, 2 + qlen, true, deadline) < 0 || tcp_io(fd, lb, 2, false, deadline) < 0)
-		goto neterr;
-	r->len = (size_t)lb[0] << 8 | lb[1];
-	if (tcp_io(fd, r->wire, r->len, false, deadline) < 0)
-		goto neterr;
-	if (!reply_parse(r, arena) || !reply_matches(r, o, id)) {
-		res = XR_BAD;
-		goto out;
-	}
-	res = XR_OK;
-	goto out;
-neterr:
-	if (errno == ETIMEDOUT) {
-		snprintf(r->why, sizeof(r->why), "timed out");
-		res = XR_TIMEOUT;
-	} else {
-		snprintf(r->why, sizeof(r->why), "%s",
-		         errno == ECONNREFUSED ? "connection refused" : strerror(errno));
-	}
-out:
-	close(fd);
-	return res;
-}
-
 /* ---- output -------------------------------------------------------------- */
 
 static void print_banner(int argc, char **argv)
@@ -534,7 +310,7 @@ static void print_banner(int argc, char **argv)
 
 /* dig's layout: sg_msg_to_text() for the message, with dig's warning
  * about recursion after the flags line, then the statistics footer. */
-static int print_full(const struct qopts *o, const struct reply *r, const char *srv, bool tcp,
+static int print_full(const struct qopts *o, const tool_reply_t *r, const char *srv, bool tcp,
                       int64_t ms)
 {
 	sg_buf_t b;
@@ -575,7 +351,7 @@ static int print_full(const struct qopts *o, const struct reply *r, const char *
 }
 
 /* +short: the answer's RDATA, one record per line. */
-static int print_short(const struct reply *r)
+static int print_short(const tool_reply_t *r)
 {
 	static char txt[4 * SG_RDATA_MAX + 64];
 	for (size_t i = 0; i < r->msg.count[SG_SEC_ANSWER]; i++) {
@@ -589,23 +365,8 @@ static int print_short(const struct reply *r)
 	return 0;
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 /* +json: one object; records carry their presentation-form RDATA. */
-static int print_json(const struct reply *r, const char *srv, bool tcp, int64_t ms)
+static int print_json(const tool_reply_t *r, const char *srv, bool tcp, int64_t ms)
 {
 	static const char *const flagname[] = {"qr", "aa", "tc", "rd", "ra", "ad", "cd"};
 	static const uint16_t flagbit[] = {SG_MSG_QR, SG_MSG_AA, SG_MSG_TC, SG_MSG_RD,
@@ -617,7 +378,7 @@ static int print_json(const struct reply *r, const char *srv, bool tcp, int64_t 
 	const char *rc = sg_rcode_name(m->rcode);
 	printf("{\"id\": %u, \"opcode\": %u, \"status\": ", m->id, m->opcode);
 	if (rc)
-		json_str(rc);
+		tool_json_str(rc);
 	else
 		printf("\"RCODE%u\"", m->rcode);
 	printf(", \"flags\": [");
@@ -636,7 +397,7 @@ static int print_json(const struct reply *r, const char *srv, bool tcp, int64_t 
 		memcpy(t, d->text, tl);
 		t[tl] = '\0';
 		printf("%s{\"code\": %u, \"text\": ", i ? ", " : "", d->info_code);
-		json_str(t);
+		tool_json_str(t);
 		printf("}");
 	}
 	if (m->has_edns)
@@ -653,19 +414,19 @@ static int print_json(const struct reply *r, const char *srv, bool tcp, int64_t 
 				return 1;
 			}
 			printf("%s{\"name\": ", i ? ", " : "");
-			json_str(n);
+			tool_json_str(n);
 			printf(", \"class\": \"%s\", \"type\": \"%s\"",
 			       sg_class_name(rr->rclass, cb), sg_type_name(rr->type, tb));
 			if (s) {
 				printf(", \"ttl\": %u, \"data\": ", rr->ttl);
-				json_str(txt);
+				tool_json_str(txt);
 			}
 			printf("}");
 		}
 		printf("]");
 	}
 	printf(", \"server\": ");
-	json_str(srv);
+	tool_json_str(srv);
 	printf(", \"protocol\": \"%s\", \"query_time_ms\": %lld, \"size\": %zu}\n",
 	       tcp ? "tcp" : "udp", (long long)ms, r->len);
 	return 0;
@@ -712,7 +473,7 @@ int cmd_query(int argc, char **argv)
 	uint16_t id;
 	uint8_t q[512];
 	size_t qlen = 0;
-	struct reply *r = malloc(sizeof(*r));
+	tool_reply_t *r = malloc(sizeof(*r));
 	sg_arena_t *arena = sg_arena_new(0, 8u << 20);
 	rc = 1;
 	if (!r || !arena) {
@@ -729,20 +490,22 @@ int cmd_query(int argc, char **argv)
 		goto out;
 	}
 
+	tool_xq_t xq = {.qname = o.qname, .qtype = o.qtype, .qclass = o.qclass,
+	                .timeout_ms = o.timeout_ms, .diag = o.diag};
 	bool got = false, tcp = o.tcp;
 	char srv[NI_MAXHOST + NI_MAXSERV + 2] = "";
 	int64_t ms = 0;
 	for (struct addrinfo *a = ai; a && !got; a = a->ai_next) {
-		addr_text(srv, sizeof(srv), a->ai_addr, a->ai_addrlen);
+		tool_addr_text(srv, sizeof(srv), a->ai_addr, a->ai_addrlen);
 		tcp = o.tcp;
 		for (unsigned t = 0; t < o.tries && !got; t++) {
-			int64_t t0 = now_ms();
-			enum xr x = tcp ? exchange_tcp(r, &o, a->ai_addr, a->ai_addrlen, q, qlen,
-			                               id, arena)
-			                : exchange_udp(r, &o, a->ai_addr, a->ai_addrlen, q, qlen,
-			                               id, arena);
-			ms = now_ms() - t0;
-			if (x == XR_OK && !tcp && (r->msg.flags & SG_MSG_TC) && !o.ignore_tc) {
+			int64_t t0 = tool_now_ms();
+			enum tool_xr x = tcp ? tool_exchange_tcp(r, &xq, a->ai_addr, a->ai_addrlen, q,
+			                                         qlen, id, arena)
+			                     : tool_exchange_udp(r, &xq, a->ai_addr, a->ai_addrlen, q,
+			                                         qlen, id, arena);
+			ms = tool_now_ms() - t0;
+			if (x == TOOL_XR_OK && !tcp && (r->msg.flags & SG_MSG_TC) && !o.ignore_tc) {
 				/* RFC 7766 §5: a truncated UDP answer is retried over TCP. */
 				if (!o.brief && !o.json)
 					printf(";; Truncated, retrying in TCP mode.\n");
@@ -750,11 +513,11 @@ int cmd_query(int argc, char **argv)
 				t--; /* the TCP attempt does not use up a try */
 				continue;
 			}
-			if (x == XR_OK) {
+			if (x == TOOL_XR_OK) {
 				got = true;
 				break;
 			}
-			if (x == XR_BAD)
+			if (x == TOOL_XR_BAD)
 				fprintf(o.diag, ";; Warning: %s from %s\n", r->why, srv);
 			else
 				fprintf(o.diag, ";; communications error to %s: %s\n", srv, r->why);

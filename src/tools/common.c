@@ -170,3 +170,18 @@ int tool_find_keys(sg_dnskey_t *keys, bool *sign, size_t cap, const char *dir, c
 	}
 	return n;
 }
+
+void tool_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}

@@ -43,6 +43,10 @@ int tool_find_keys(sg_dnskey_t *keys, bool *sign, size_t cap, const char *dir, c
 /* Prints msg prefixed with "signet CMD: " to stderr. */
 void tool_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Writes s to stdout as a JSON string (quotes, escapes; bytes outside
+ * printable ASCII as \u00XX). */
+void tool_json_str(const char *s);
+
 /* Seconds since the epoch (the tools read the clock; the library never does). */
 int64_t tool_now(void);
 

@@ -87,7 +87,8 @@ static size_t nsec3param_rdata(uint8_t *p, const sg_sign_opts_t *o)
 	p[2] = (uint8_t)(o->nsec3_iterations >> 8);
 	p[3] = (uint8_t)o->nsec3_iterations;
 	p[4] = (uint8_t)o->nsec3_saltlen;
-	memcpy(p + 5, o->nsec3_salt, o->nsec3_saltlen);
+	if (o->nsec3_saltlen) /* the salt may be NULL when empty */
+		memcpy(p + 5, o->nsec3_salt, o->nsec3_saltlen);
 	return 5 + o->nsec3_saltlen;
 }
 
@@ -277,7 +278,8 @@ static int do_nsec3(worker_t *w, chunk_t *c, uint32_t k)
 	p[2] = (uint8_t)(o->nsec3_iterations >> 8);
 	p[3] = (uint8_t)o->nsec3_iterations;
 	p[4] = (uint8_t)o->nsec3_saltlen;
-	memcpy(p + 5, o->nsec3_salt, o->nsec3_saltlen);
+	if (o->nsec3_saltlen) /* the salt may be NULL when empty */
+		memcpy(p + 5, o->nsec3_salt, o->nsec3_saltlen);
 	size_t len = 5 + o->nsec3_saltlen;
 	p[len++] = 20;
 	memcpy(p + len, next->hash, 20);
