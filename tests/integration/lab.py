@@ -455,7 +455,9 @@ class Lab:
     Addresses are picked among free 127.0.0.x (x >= first) unless given."""
 
     def __init__(self, workdir, names=(".", "org.", "example.org."), addrs=None, first=2,
-                 records=None, nsec3=False):
+                 records=None, nsec3=False, zone_opts=None):
+        # zone_opts: {zone: {...}} per-zone variants, see build_zone_variant().
+        self.zone_opts = {_fqdn(k): dict(v) for k, v in (zone_opts or {}).items()}
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         names = [_fqdn(n) for n in names]
@@ -521,6 +523,9 @@ class Lab:
         order = sorted(self.zones.values(), key=lambda z: -_labels(z.name))
         if sign:
             for z in order:  # deepest first
+                if self.zone_opts.get(z.name):
+                    self.build_zone_variant(z, self.zone_opts[z.name])
+                    continue
                 z.keydir = self.dir / f"keys-{z.label}"
                 z.keydir.mkdir(exist_ok=True)
                 if not list(z.keydir.glob("K*.key")):
@@ -542,6 +547,46 @@ class Lab:
             write_delv_anchor(self.delv_anchor, ds)
         return self
 
+    def build_zone_variant(self, z, opts):
+        """Writes and (unless opts["unsigned"]) signs zone z with variants:
+        unsigned: serve it unsigned (its parent then has no DS: an insecure
+                  delegation);
+        nsec3 / opt_out: NSEC3 (no salt, no iterations), with opt-out;
+        sign_args: more dnssec-signzone arguments (e.g. an expired window:
+                  ["-s", "20200101000000", "-e", "20200201000000", "-P"]);
+        alg: the key algorithm (default ECDSAP256SHA256);
+        zsks: how many ZSKs to make (default 1; many make a KeyTrap-style
+              zone once a record is tampered with);
+        ds_edit: a function from the child's dsset text to the text its
+                 parent gets (a DS not matching, an unknown algorithm...);
+        signed_edit: a function from the signed zone text (one record per
+                 line, -O full) to the text served (records removed...)."""
+        z.unsigned = self.dir / f"{z.label}.zone"
+        if opts.get("unsigned"):
+            dsset_path(self.dir, z.name).unlink(missing_ok=True)
+            z.unsigned.write_text(self.zone_text(z))
+            z.signed = z.unsigned
+            return
+        z.keydir = self.dir / f"keys-{z.label}"
+        z.keydir.mkdir(exist_ok=True)
+        if not list(z.keydir.glob("K*.key")):
+            alg = opts.get("alg", ALG)
+            z.ksk = keygen(z.keydir, z.name, ksk=True, alg=alg)
+            z.zsk = keygen(z.keydir, z.name, alg=alg)
+            for _ in range(opts.get("zsks", 1) - 1):
+                keygen(z.keydir, z.name, alg=alg)
+        z.unsigned.write_text(self.zone_text(z))
+        args = list(opts.get("sign_args", ()))
+        if opts.get("opt_out"):
+            args.append("-A")
+        nsec3 = z.nsec3 or opts.get("nsec3", False) or opts.get("opt_out", False)
+        z.signed = sign_zone(self.dir, z.name, z.unsigned, z.keydir, nsec3=nsec3, extra_args=args)
+        if opts.get("signed_edit"):
+            z.signed.write_text(opts["signed_edit"](z.signed.read_text()))
+        if opts.get("ds_edit"):
+            ds = dsset_path(self.dir, z.name)
+            ds.write_text(opts["ds_edit"](ds.read_text()))
+
     # -- serving --
 
     def start_servers(self, kind="nsd", files=None):
@@ -550,6 +595,21 @@ class Lab:
         files = {_fqdn(k): v for k, v in (files or {}).items()}
         for z in self.zones.values():
             self.servers.append(self.start_zone_server(z, kind, files.get(z.name, z.signed)))
+        return self
+
+    def start_servers_by_address(self, kind="nsd", files=None):
+        """Like start_servers(), but zones given the same address (Lab's
+        addrs) are served by one process: a server authoritative for a
+        parent and its child, so no referral shows the cut."""
+        files = {_fqdn(k): v for k, v in (files or {}).items()}
+        groups = {}
+        for z in self.zones.values():
+            groups.setdefault(z.addr, []).append(z)
+        for addr, zs in groups.items():
+            if not port_free(addr, 53):
+                raise LabError(f"port 53 on {addr} is busy: {listeners(addr, 53)}")
+            self.servers.append(start_server(kind, self.dir / f"{kind}-{zs[0].label}", addr, 53,
+                                             {z.name: files.get(z.name, z.signed) for z in zs}))
         return self
 
     def start_zone_server(self, z, kind="nsd", path=None):
