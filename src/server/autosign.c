@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +34,7 @@ typedef struct zstate {
 	int64_t resign_at; /* 0: never */
 	int64_t expires;   /* earliest RRSIG expiration served (0: unsigned) */
 	bool notify;       /* a new version to announce */
+	char error[1024];  /* why the last load failed ("": it did not) */
 } zstate_t;
 
 static struct {
@@ -44,6 +47,10 @@ static struct {
 	size_t n;
 	zm_config_fn reload_config;
 	char *status; /* under mu */
+	/* reload tickets: requested, finished (both under mu) and the
+	 * finished one's result text (under mu) */
+	uint64_t reload_req, reload_done;
+	char *reload_text;
 } zm = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static void zstate_clear(zstate_t *s)
@@ -333,6 +340,7 @@ static int sign_zone(zstate_t *st, bool have_prev, uint32_t prev_serial, int64_t
 		goto out;
 	}
 	sg_authzone_t *az;
+	sg_zone_hint_hugepages(z2); /* the served copy: looked up at random */
 	if (sg_authzone_new(&az, z2, err, errcap) < 0) {
 		z2 = NULL; /* freed by sg_authzone_new */
 		goto out;
@@ -379,6 +387,7 @@ static int load_zone(zstate_t *st, const cfg_zone_t *zc, const zstate_t *prev, i
 	uint32_t serial = 0;
 	if (sg_zone_serial(z, &serial) < 0)
 		serial = 0;
+	sg_zone_hint_hugepages(z); /* served: looked up at random */
 	if (sg_authzone_new(&st->az, z, err, errcap) < 0)
 		return -1;
 	st->serial = serial;
@@ -434,7 +443,8 @@ static int publish(void)
 	for (size_t i = 0; i < zm.n; i++) {
 		const zstate_t *s = &zm.zones[i];
 		if (!s->az) {
-			if (sg_buf_printf(&b, "%s not loaded\n", s->zc->name) < 0)
+			if (sg_buf_printf(&b, "%s not loaded%s%s%s\n", s->zc->name,
+			                  s->error[0] ? " (" : "", s->error, s->error[0] ? ")" : "") < 0)
 				break;
 			continue;
 		}
@@ -443,6 +453,8 @@ static int publish(void)
 			break;
 		if (s->src &&
 		    sg_buf_printf(&b, " next-resign-in %llds", (long long)(s->resign_at - now)) < 0)
+			break;
+		if (s->error[0] && sg_buf_printf(&b, " (last load failed: %s)", s->error) < 0)
 			break;
 		if (sg_buf_append_str(&b, "\n") < 0)
 			break;
@@ -611,9 +623,24 @@ static zstate_t *find_state(zstate_t *v, size_t n, const uint8_t *origin)
 	return NULL;
 }
 
+/* Appends a line to the reload result; a result cut short by its size
+ * limit still starts with its first errors. */
+static void errs_add(sg_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void errs_add(sg_buf_t *b, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (sg_buf_append_str(b, line) < 0)
+		return; /* full: the lines before stay */
+}
+
 /* Loads every zone of c. startup: any failure is fatal. Otherwise a zone
- * that fails keeps its old version. Takes ownership of c. */
-static int load_all(cfg_t *c, bool startup)
+ * that fails keeps its old version, and errs (when not NULL) gets one
+ * "error: ..." line for it. Takes ownership of c. */
+static int load_all(cfg_t *c, bool startup, sg_buf_t *errs)
 {
 	zstate_t *nv = calloc(c->nzones ? c->nzones : 1, sizeof(*nv));
 	bool *changed = calloc(c->nzones ? c->nzones : 1, sizeof(*changed));
@@ -642,13 +669,21 @@ static int load_all(cfg_t *c, bool startup)
 		if (prev && prev->az) {
 			sd_log("error: zone %s: %s; the old version (serial %u) stays in service",
 			       zc->name, err, prev->serial);
+			if (errs)
+				errs_add(errs,
+				         "error: zone %s: %s; the old version (serial %u) "
+				         "stays in service\n",
+				         zc->name, err, prev->serial);
 			nv[i] = *prev; /* moved */
 			nv[i].zc = zc;
 			memset(prev, 0, sizeof(*prev));
 		} else {
 			sd_log("error: zone %s: %s; not served", zc->name, err);
+			if (errs)
+				errs_add(errs, "error: zone %s: %s; not served\n", zc->name, err);
 			nv[i].zc = zc;
 		}
+		snprintf(nv[i].error, sizeof(nv[i].error), "%s", err);
 	}
 	if (rc < 0) {
 		for (size_t i = 0; i < c->nzones; i++)
@@ -679,7 +714,7 @@ static int load_all(cfg_t *c, bool startup)
 int zm_start(cfg_t *c, zm_config_fn reload_config)
 {
 	zm.reload_config = reload_config;
-	return load_all(c, true);
+	return load_all(c, true, NULL);
 }
 
 /* Re-signs the zones whose time has come. Returns the next deadline. */
@@ -721,6 +756,39 @@ static int64_t resign_due(void)
 	return next;
 }
 
+/* One reload, its result kept for the control channel under ticket. */
+static void reload_now(uint64_t ticket)
+{
+	sd_log("reload: reading the configuration and every zone again");
+	sg_buf_t errs;
+	sg_buf_init(&errs, 1 << 20);
+	char err[1024] = "";
+	cfg_t *c = zm.reload_config ? zm.reload_config(err, sizeof(err)) : NULL;
+	if (c) {
+		if (load_all(c, false, &errs) < 0 && errs.len == 0)
+			errs_add(&errs, "error: reload failed (out of memory); nothing changed\n");
+	} else {
+		sd_log("error: reload: configuration not usable; nothing changed");
+		errs_add(&errs, "error: configuration: %s; nothing changed\n",
+		         err[0] ? err : "not usable");
+	}
+	sd_log("reload: done");
+	bool ok = errs.len == 0;
+	pthread_mutex_lock(&zm.mu);
+	if (ok)
+		errs_add(&errs, "ok: reload done\n");
+	if (zm.status && sg_buf_append_str(&errs, zm.status) < 0)
+		sd_log("error: reload: result text too long; status left out");
+	char *text = NULL;
+	if (sg_buf_cstr(&errs) == SG_OK)
+		text = strdup((const char *)errs.data);
+	free(zm.reload_text);
+	zm.reload_text = text;
+	zm.reload_done = ticket;
+	pthread_mutex_unlock(&zm.mu);
+	sg_buf_deinit(&errs);
+}
+
 static void *zm_main(void *arg)
 {
 	(void)arg;
@@ -733,17 +801,11 @@ static void *zm_main(void *arg)
 			continue;
 		}
 		bool reload = zm.reload;
+		uint64_t ticket = zm.reload_req;
 		zm.reload = false;
 		pthread_mutex_unlock(&zm.mu);
-		if (reload) {
-			sd_log("reload: reading the configuration and every zone again");
-			cfg_t *c = zm.reload_config ? zm.reload_config() : NULL;
-			if (c)
-				load_all(c, false);
-			else
-				sd_log("error: reload: configuration not usable; nothing changed");
-			sd_log("reload: done");
-		}
+		if (reload)
+			reload_now(ticket);
 		next = resign_due();
 		pthread_mutex_lock(&zm.mu);
 	}
@@ -759,12 +821,24 @@ int zm_thread_start(void)
 	return 0;
 }
 
-void zm_request_reload(void)
+uint64_t zm_request_reload(void)
 {
 	pthread_mutex_lock(&zm.mu);
 	zm.reload = true;
+	uint64_t ticket = ++zm.reload_req;
 	pthread_cond_signal(&zm.cv);
 	pthread_mutex_unlock(&zm.mu);
+	return ticket;
+}
+
+int zm_reload_result(uint64_t ticket, char **text)
+{
+	pthread_mutex_lock(&zm.mu);
+	int done = zm.reload_done >= ticket;
+	if (done)
+		*text = zm.reload_text ? strdup(zm.reload_text) : NULL;
+	pthread_mutex_unlock(&zm.mu);
+	return done;
 }
 
 char *zm_status(void)
@@ -794,4 +868,6 @@ void zm_stop(void)
 	zm.cfg = NULL;
 	free(zm.status);
 	zm.status = NULL;
+	free(zm.reload_text);
+	zm.reload_text = NULL;
 }

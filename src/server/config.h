@@ -15,19 +15,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "common/addr.h"
 #include "signet/name.h"
-
-/* A socket address as written "ADDR@PORT" (IPv6 as "::1@5353"). */
-typedef struct cfg_addr {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	char text[80]; /* as written, for messages */
-} cfg_addr_t;
-
-typedef struct cfg_addrs {
-	cfg_addr_t *v;
-	size_t n;
-} cfg_addrs_t;
 
 /* An address prefix "192.0.2.0/24", "::1" (a single address). */
 typedef struct cfg_prefix {
@@ -93,8 +82,7 @@ int cfg_add_zone(cfg_t *c, const char *name_eq_file, const char *key_dir, char *
  * validity). Returns 0 or -1 with err set. */
 int cfg_check(cfg_t *c, char *err, size_t errcap);
 
-/* Parses "ADDR@PORT" ("ADDR" alone: default_port). Returns 0 or -1. */
-int cfg_parse_addr(cfg_addr_t *out, const char *text, uint16_t default_port);
+/* cfg_parse_addr() ("ADDR@PORT") lives in common/addr.h. */
 /* Is the address in one of the prefixes? */
 bool cfg_prefixes_match(const cfg_prefixes_t *p, const struct sockaddr *sa);
 

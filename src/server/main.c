@@ -30,7 +30,7 @@ static void usage(FILE *out)
 	        "  -z, --zone NAME=FILE     serve zone NAME from FILE; repeatable\n"
 	        "  -K, --key-dir DIR        sign the --zone zones with the keys in DIR (created\n"
 	        "                           there when missing)\n"
-	        "      --control PATH       UNIX socket for \"reload\" and \"status\"\n"
+	        "      --control PATH       UNIX socket for \"reload\" and \"status\" (signet ctl)\n"
 	        "      --print-config-schema  print every configuration option (Markdown) and "
 	        "exit\n"
 	        "  -h, --help               show this help\n"
@@ -77,10 +77,9 @@ fail:
 	return NULL;
 }
 
-static cfg_t *reload_config(void)
+static cfg_t *reload_config(char *err, size_t errcap)
 {
-	char err[1024];
-	cfg_t *c = build_config(err, sizeof(err));
+	cfg_t *c = build_config(err, errcap);
 	if (!c)
 		sd_log("error: reload: %s", err);
 	return c;

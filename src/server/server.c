@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "common/log.h"
 #include "server/autosign.h"
 #include "server/server.h"
 #include "signet/msg.h"
@@ -37,6 +38,7 @@
 #define UDP_BATCH       32
 #define UDP_BUF         4096 /* largest UDP query read and reply sent */
 #define UDP_ROUNDS      8    /* recvmmsg calls per wake-up, at most */
+#define UDP_RCVBUF      (4 << 20)
 #define TCP_FRAME_MAX   (2 + 65535)
 #define TCP_PENDING_MAX (256 * 1024) /* queued reply octets before we stop reading */
 #define CTL_LINE_MAX    256
@@ -44,26 +46,12 @@
 
 /* ---- log and clock -------------------------------------------------------------- */
 
-static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
-
 void sd_log(const char *fmt, ...)
 {
-	char line[2048];
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	int n = (int)strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
-	n += snprintf(line + n, sizeof(line) - (size_t)n,
-	              ".%03ldZ signetd: ", ts.tv_nsec / 1000000);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	daemon_vlog("signetd", fmt, ap);
 	va_end(ap);
-	pthread_mutex_lock(&log_mu);
-	fprintf(stderr, "%s\n", line);
-	fflush(stderr);
-	pthread_mutex_unlock(&log_mu);
 }
 
 int64_t sd_now(void)
@@ -125,6 +113,7 @@ static struct {
 	int *udpfd; /* [thread * naddrs + addr] */
 	int *tcpfd; /* [addr] */
 	int stopfd;
+	atomic_bool udp_stop; /* set before the UDP sockets are shut down */
 	pthread_t *threads;
 
 	uint32_t max_conn, idle_ms, udp_max;
@@ -167,8 +156,16 @@ static int bind_socket(const cfg_addr_t *a, int type)
 		return -1;
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (type == SOCK_DGRAM)
+	if (type == SOCK_DGRAM) {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+		/* Room for bursts while the thread is off the CPU: the
+		 * default (~200 KiB, a few hundred queries) overflows when
+		 * the machine is busy. FORCE needs CAP_NET_ADMIN; the plain
+		 * option is capped by net.core.rmem_max. */
+		int rcv = UDP_RCVBUF;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	}
 	if (a->ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
@@ -235,9 +232,11 @@ int server_start(const cfg_t *c)
 
 struct udp_thread {
 	sg_arena_t *arena;
-	uint8_t *resp; /* 65535 octets: what sg_answer() needs */
+	/* replies are written in place: sg_answer() needs 65535 octets, so
+	 * each slot has them (2 MiB of address space; only the pages that
+	 * answers touch become resident) */
+	uint8_t *tx[UDP_BATCH];
 	uint8_t rx[UDP_BATCH][UDP_BUF];
-	uint8_t tx[UDP_BATCH][UDP_BUF];
 	struct sockaddr_storage peer[UDP_BATCH];
 	struct iovec rxiov[UDP_BATCH], txiov[UDP_BATCH];
 	struct mmsghdr rxm[UDP_BATCH], txm[UDP_BATCH];
@@ -245,56 +244,94 @@ struct udp_thread {
 	unsigned gen;
 };
 
+/* Makes the first n receive slots ready again (recvmmsg changed only the
+ * ones it filled; n = UDP_BATCH the first time). */
+static void udp_arm(struct udp_thread *u, int n)
+{
+	for (int i = 0; i < n; i++) {
+		u->rxiov[i] = (struct iovec){u->rx[i], UDP_BUF};
+		u->rxm[i].msg_hdr = (struct msghdr){.msg_name = &u->peer[i],
+		                                    .msg_namelen = sizeof(u->peer[i]),
+		                                    .msg_iov = &u->rxiov[i],
+		                                    .msg_iovlen = 1};
+		u->rxm[i].msg_len = 0;
+	}
+}
+
+/* Answers the n datagrams just read and sends the replies in one
+ * sendmmsg (a few when the socket buffer is full). */
+static void udp_answer(struct udp_thread *u, int fd, int n)
+{
+	sg_answer_opts_t opts = {.tcp = false, .max_udp = (uint16_t)S.udp_max, .allow_axfr = false};
+	int out = 0;
+	for (int i = 0; i < n; i++) {
+		if (u->rxm[i].msg_hdr.msg_flags & MSG_TRUNC)
+			continue; /* larger than any query we answer */
+		size_t len = 0;
+		sg_answer_info_t info;
+		enum sg_answer_action act = SG_ANSWER_DROP;
+		if (u->view)
+			act = sg_answer(u->tx[out], &len, u->view->zs, u->rx[i], u->rxm[i].msg_len,
+			                &opts, u->arena, &info);
+		sg_arena_reset(u->arena);
+		if (act != SG_ANSWER_REPLY || len == 0 || len > UDP_BUF)
+			continue;
+		u->txiov[out] = (struct iovec){u->tx[out], len};
+		u->txm[out].msg_hdr = (struct msghdr){.msg_name = &u->peer[i],
+		                                      .msg_namelen = u->rxm[i].msg_hdr.msg_namelen,
+		                                      .msg_iov = &u->txiov[out],
+		                                      .msg_iovlen = 1};
+		out++;
+	}
+	for (int sent = 0, tries = 0; sent < out && tries < UDP_BATCH; tries++) {
+		int r = sendmmsg(fd, u->txm + sent, (unsigned)(out - sent), 0);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			sent++; /* skip the datagram that failed (e.g. bad peer) */
+			continue;
+		}
+		sent += r;
+	}
+}
+
 /* Serves what is waiting on one socket: at most UDP_ROUNDS batches. */
 static void udp_serve(struct udp_thread *u, int fd)
 {
-	sg_answer_opts_t opts = {.tcp = false, .max_udp = (uint16_t)S.udp_max, .allow_axfr = false};
 	for (int round = 0; round < UDP_ROUNDS; round++) {
-		for (int i = 0; i < UDP_BATCH; i++) {
-			u->rxiov[i] = (struct iovec){u->rx[i], UDP_BUF};
-			u->rxm[i].msg_hdr = (struct msghdr){.msg_name = &u->peer[i],
-			                                    .msg_namelen = sizeof(u->peer[i]),
-			                                    .msg_iov = &u->rxiov[i],
-			                                    .msg_iovlen = 1};
-			u->rxm[i].msg_len = 0;
-		}
+		udp_arm(u, UDP_BATCH);
 		int n = recvmmsg(fd, u->rxm, UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
-		int out = 0;
-		for (int i = 0; i < n; i++) {
-			if (u->rxm[i].msg_hdr.msg_flags & MSG_TRUNC)
-				continue; /* larger than any query we answer */
-			size_t len = 0;
-			sg_answer_info_t info;
-			enum sg_answer_action act = SG_ANSWER_DROP;
-			if (u->view)
-				act = sg_answer(u->resp, &len, u->view->zs, u->rx[i],
-				                u->rxm[i].msg_len, &opts, u->arena, &info);
-			sg_arena_reset(u->arena);
-			if (act != SG_ANSWER_REPLY || len == 0 || len > UDP_BUF)
-				continue;
-			memcpy(u->tx[out], u->resp, len);
-			u->txiov[out] = (struct iovec){u->tx[out], len};
-			u->txm[out].msg_hdr =
-			        (struct msghdr){.msg_name = &u->peer[i],
-			                        .msg_namelen = u->rxm[i].msg_hdr.msg_namelen,
-			                        .msg_iov = &u->txiov[out],
-			                        .msg_iovlen = 1};
-			out++;
-		}
-		for (int sent = 0, tries = 0; sent < out && tries < UDP_BATCH; tries++) {
-			int r = sendmmsg(fd, u->txm + sent, (unsigned)(out - sent), 0);
-			if (r < 0) {
-				if (errno == EINTR || errno == EAGAIN)
-					continue;
-				sent++; /* skip the datagram that failed (e.g. bad peer) */
-				continue;
-			}
-			sent += r;
-		}
+		udp_answer(u, fd, n);
 		if (n < UDP_BATCH)
 			return;
+	}
+}
+
+/* A thread with one socket sleeps in recvmmsg itself rather than in poll:
+ * one system call fewer per wake-up, which at moderate rates is most of
+ * the server's CPU time per query (see docs/PERFORMANCE.md). MSG_WAITFORONE
+ * blocks for the first datagram and takes whatever else is queued.
+ * server_run() stops it with shutdown(SHUT_RD), which wakes the call. */
+static void udp_loop_one(struct udp_thread *u, int fd)
+{
+	udp_arm(u, UDP_BATCH);
+	for (;;) {
+		int n = recvmmsg(fd, u->rxm, UDP_BATCH, MSG_WAITFORONE, NULL);
+		if (atomic_load_explicit(&S.udp_stop, memory_order_acquire))
+			return;
+		if (n <= 0) {
+			if (n < 0 && errno != EINTR && errno != EAGAIN && errno != ENOMEM &&
+			    errno != ENOBUFS) {
+				sd_log("error: UDP: recvmmsg: %s", strerror(errno));
+				return;
+			}
+			continue;
+		}
+		view_sync(&u->view, &u->gen);
+		udp_answer(u, fd, n);
+		udp_arm(u, n);
 	}
 }
 
@@ -303,12 +340,18 @@ static void *udp_main(void *arg)
 	size_t t = (size_t)arg, na = S.addrs.n;
 	struct udp_thread *u = calloc(1, sizeof(*u));
 	struct pollfd *pf = calloc(na + 1, sizeof(*pf));
+	uint8_t *txmem = malloc((size_t)UDP_BATCH * SG_MSG_MAX);
 	if (u) {
 		u->arena = sg_arena_new(0, ARENA_MAX);
-		u->resp = malloc(SG_MSG_MAX);
+		for (int i = 0; txmem && i < UDP_BATCH; i++)
+			u->tx[i] = txmem + (size_t)i * SG_MSG_MAX;
 	}
-	if (!u || !pf || !u->arena || !u->resp) {
+	if (!u || !pf || !u->arena || !txmem) {
 		sd_log("error: UDP thread %zu: out of memory", t);
+		goto out;
+	}
+	if (na == 1) {
+		udp_loop_one(u, S.udpfd[t]);
 		goto out;
 	}
 	for (size_t a = 0; a < na; a++)
@@ -333,8 +376,8 @@ out:
 	if (u) {
 		sd_view_unref(u->view);
 		sg_arena_free(u->arena);
-		free(u->resp);
 	}
+	free(txmem);
 	free(u);
 	free(pf);
 	return NULL;
@@ -589,14 +632,28 @@ static void on_connection(uv_stream_t *server, int status)
 
 typedef struct cconn {
 	uv_pipe_t pipe;
+	uv_timer_t timer; /* polls for the end of a reload */
+	uint64_t ticket;  /* the reload waited for */
+	int handles;      /* open libuv handles; freed at 0 */
 	char line[CTL_LINE_MAX];
 	size_t len;
-	bool done;
+	bool done, closing;
 } cconn_t;
 
 static void cconn_closed(uv_handle_t *h)
 {
-	free(h->data);
+	cconn_t *c = h->data;
+	if (--c->handles == 0)
+		free(c);
+}
+
+static void cconn_close(cconn_t *c)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	uv_close((uv_handle_t *)&c->pipe, cconn_closed);
+	uv_close((uv_handle_t *)&c->timer, cconn_closed);
 }
 
 static void ctl_written(uv_write_t *req, int status)
@@ -604,15 +661,17 @@ static void ctl_written(uv_write_t *req, int status)
 	(void)status;
 	cconn_t *c = req->data;
 	free(req);
-	uv_close((uv_handle_t *)&c->pipe, cconn_closed);
+	cconn_close(c);
 }
 
+/* Sends the answer; the connection closes once it is written. */
 static void ctl_reply(cconn_t *c, const char *text)
 {
 	size_t n = strlen(text);
 	uv_write_t *req = malloc(sizeof(*req) + n);
-	if (!req) {
-		uv_close((uv_handle_t *)&c->pipe, cconn_closed);
+	if (!req || c->closing) {
+		free(req);
+		cconn_close(c);
 		return;
 	}
 	char *copy = (char *)(req + 1);
@@ -621,8 +680,21 @@ static void ctl_reply(cconn_t *c, const char *text)
 	uv_buf_t b = uv_buf_init(copy, (unsigned)n);
 	if (uv_write(req, (uv_stream_t *)&c->pipe, &b, 1, ctl_written) < 0) {
 		free(req);
-		uv_close((uv_handle_t *)&c->pipe, cconn_closed);
+		cconn_close(c);
 	}
+}
+
+/* "reload" answers when the reload is over, with what failed: the zone
+ * manager works on its own thread, so the loop looks every 10 ms. */
+static void ctl_reload_poll(uv_timer_t *t)
+{
+	cconn_t *c = t->data;
+	char *text = NULL;
+	if (!zm_reload_result(c->ticket, &text))
+		return;
+	uv_timer_stop(t);
+	ctl_reply(c, text ? text : "error: out of memory\n");
+	free(text);
 }
 
 static void ctl_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -653,8 +725,8 @@ static void ctl_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		c->line[--l] = 0;
 	if (!strcmp(c->line, "reload")) {
 		sd_log("control: reload requested");
-		zm_request_reload();
-		ctl_reply(c, "ok: reload started\n");
+		c->ticket = zm_request_reload();
+		uv_timer_start(&c->timer, ctl_reload_poll, 10, 10);
 	} else if (!strcmp(c->line, "status")) {
 		char *st = zm_status();
 		ctl_reply(c, st ? st : "error: out of memory\n");
@@ -672,9 +744,12 @@ static void ctl_connection(uv_stream_t *server, int status)
 	if (!c)
 		return;
 	uv_pipe_init(S.loop, &c->pipe, 0);
+	uv_timer_init(S.loop, &c->timer);
 	c->pipe.data = c;
+	c->timer.data = c;
+	c->handles = 2;
 	if (uv_accept(server, (uv_stream_t *)&c->pipe) < 0) {
-		uv_close((uv_handle_t *)&c->pipe, cconn_closed);
+		cconn_close(c);
 		return;
 	}
 	uv_read_start((uv_stream_t *)&c->pipe, ctl_alloc, ctl_read);
@@ -694,7 +769,7 @@ static void close_walk(uv_handle_t *h, void *arg)
 	if (h->type == UV_TIMER && h->data)
 		return; /* closed with its connection */
 	if (h->type == UV_NAMED_PIPE && h->data) {
-		uv_close(h, cconn_closed);
+		cconn_close(h->data);
 		return;
 	}
 	uv_close(h, NULL);
@@ -775,8 +850,13 @@ int server_run(void)
 	uv_run(S.loop, UV_RUN_DEFAULT);
 
 	uint64_t one = 1;
+	atomic_store_explicit(&S.udp_stop, true, memory_order_release);
 	if (write(S.stopfd, &one, sizeof(one)) < 0)
 		sd_log("error: stopping UDP threads: %s", strerror(errno));
+	/* Wakes a thread blocked in recvmmsg (udp_loop_one); it then sees udp_stop. */
+	for (size_t i = 0; i < S.addrs.n * S.nthreads; i++)
+		if (S.udpfd[i] >= 0)
+			shutdown(S.udpfd[i], SHUT_RD);
 	for (size_t t = 0; t < started; t++)
 		pthread_join(S.threads[t], NULL);
 	if (T.ctl_open)

@@ -1,9 +1,11 @@
 /* THE DNSSEC algorithm table, and the hash functions DNSSEC uses.
  * Every other file asks this table what an algorithm number means. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "crypto/crypto_int.h"
 
@@ -87,6 +89,29 @@ size_t sg_hash_len(int hash)
 	return 0;
 }
 
+/* The digests, fetched once: EVP_MD_fetch looks the name up in the
+ * provider store under a lock on every call, which showed in signetd's
+ * NSEC3 answers (one hash per proof name). Never freed: they live as long
+ * as the process, like OpenSSL's own default provider. */
+static const EVP_MD *md_cache[SG_HASH_SHA512 + 1];
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void md_fetch_all(void)
+{
+	for (int h = 0; h <= SG_HASH_SHA512; h++) {
+		const char *name = sg_crypto_md_name(h);
+		md_cache[h] = name ? EVP_MD_fetch(NULL, name, NULL) : NULL;
+	}
+}
+
+static const EVP_MD *cached_md(int hash)
+{
+	if (hash < 0 || hash > SG_HASH_SHA512)
+		return NULL;
+	pthread_once(&md_once, md_fetch_all);
+	return md_cache[hash];
+}
+
 int sg_hash(int hash, uint8_t *out, size_t cap, const sg_iov_t *iov, size_t n)
 {
 	const char *name = sg_crypto_md_name(hash);
@@ -96,7 +121,7 @@ int sg_hash(int hash, uint8_t *out, size_t cap, const sg_iov_t *iov, size_t n)
 	if (cap < dlen)
 		return SG_ESPACE;
 	int r = SG_ECRYPTO;
-	EVP_MD *md = EVP_MD_fetch(NULL, name, NULL);
+	const EVP_MD *md = cached_md(hash);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!md || !ctx || !EVP_DigestInit_ex2(ctx, md, NULL))
 		goto out;
@@ -109,30 +134,26 @@ int sg_hash(int hash, uint8_t *out, size_t cap, const sg_iov_t *iov, size_t n)
 	r = (int)dlen;
 out:
 	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
 	return r;
 }
 
-/* RFC 5155 §5. One context and one fetched digest for all iterations. */
+/* RFC 5155 §5. signetd hashes two or three names for every NSEC3 denial it
+ * sends, so this runs on the query path: OpenSSL's low-level SHA-1 needs no
+ * context allocation and no provider dispatch, which through EVP cost more
+ * than the hashing of a short name. The functions are deprecated in
+ * OpenSSL 3 but still provided, and SHA-1 here is a fixed part of the
+ * NSEC3 format, not a security choice. */
 int sg_nsec3_sha1(uint8_t out[20], const uint8_t *x, size_t len, const uint8_t *salt, size_t saltlen,
 		  uint16_t iterations)
 {
-	int r = SG_ECRYPTO;
-	EVP_MD *md = EVP_MD_fetch(NULL, "SHA1", NULL);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!md || !ctx)
-		goto out;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 	for (unsigned k = 0; k <= iterations; k++) {
-		unsigned int l = 0;
-		if (!EVP_DigestInit_ex2(ctx, md, NULL) ||
-		    !EVP_DigestUpdate(ctx, k == 0 ? x : out, k == 0 ? len : 20) ||
-		    (saltlen && !EVP_DigestUpdate(ctx, salt, saltlen)) || !EVP_DigestFinal_ex(ctx, out, &l) ||
-		    l != 20)
-			goto out;
+		SHA_CTX c;
+		if (!SHA1_Init(&c) || !SHA1_Update(&c, k == 0 ? x : out, k == 0 ? len : 20) ||
+		    (saltlen && !SHA1_Update(&c, salt, saltlen)) || !SHA1_Final(out, &c))
+			return SG_ECRYPTO;
 	}
-	r = SG_OK;
-out:
-	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
-	return r;
+#pragma GCC diagnostic pop
+	return SG_OK;
 }

@@ -973,6 +973,31 @@ void sg_zone_free(sg_zone_t *z)
 	free(z);
 }
 
+/* MADV_COLLAPSE (Linux 6.1) makes huge pages of what is already mapped,
+ * synchronously; MADV_HUGEPAGE alone leaves it to khugepaged, later. */
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+
+static void big_hugepages(void *p, size_t bytes)
+{
+	if (!p || bytes < BIG_MIN)
+		return; /* malloc'ed: not ours to advise */
+	/* mmap()ed, so page-aligned; errors (no THP support) are ignored */
+	if (madvise(p, bytes, MADV_HUGEPAGE) == 0)
+		(void)!madvise(p, bytes, MADV_COLLAPSE);
+}
+
+void sg_zone_hint_hugepages(const sg_zone_t *z)
+{
+	big_hugepages(z->names, z->names_cap);
+	big_hugepages(z->rdata, z->rdata_cap);
+	big_hugepages(z->nodes, z->nnodes * sizeof(*z->nodes));
+	big_hugepages(z->rrsets, z->rrsets_cap * sizeof(*z->rrsets));
+	big_hugepages(z->rrs, z->rrs_cap * sizeof(*z->rrs));
+	big_hugepages(z->hash, z->hash_size * sizeof(*z->hash));
+}
+
 /* ---- accessors ---------------------------------------------------------- */
 
 const uint8_t *sg_zone_origin(const sg_zone_t *z)
