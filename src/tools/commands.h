@@ -9,5 +9,7 @@ int cmd_ds(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 
 #endif

@@ -17,6 +17,8 @@ static const struct command {
 	{"verify", cmd_verify, "verify a signed zone file"},
 	{"ds", cmd_ds, "print DS records for a zone's KSKs"},
 	{"query", cmd_query, "send a DNS query and print the response like dig"},
+	{"trace", cmd_trace, "walk the chain of trust from the root and show every link"},
+	{"ctl", cmd_ctl, "control a running signetd (reload, status)"},
 };
 
 static void usage(FILE *out)
