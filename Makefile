@@ -32,8 +32,11 @@ $(BUILD_FUZZ)/build.ninja:
 fuzz: deps $(BUILD_FUZZ)/build.ninja
 	ninja -C $(BUILD_FUZZ)
 
+# The offline tools on the example zone, then the chain-of-trust story on
+# loopback (signetd x3, signet-resolver, signet trace, a forged record).
 demo: build
 	./scripts/demo.sh $(BUILD)
+	./scripts/demo-chain.sh $(BUILD)
 
 check: build asan fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/run-tests.sh $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

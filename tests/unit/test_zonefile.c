@@ -157,7 +157,7 @@ static void print_errors(const struct seen *s)
 static void syntax_basic(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	const char *z = "$ORIGIN example.com.\n"
 			"$TTL 1h\n"
 			"@\tIN\tSOA\tns hm ( 1 ; serial\n"
@@ -212,7 +212,7 @@ static void syntax_basic(void **state)
 static void syntax_crlf_tabs_spacing(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	const char *z = "$TTL 60\r\n"
 			"a\t\t  IN\t A\t 10.0.0.1   \r\n"
 			"\r\n"
@@ -240,7 +240,7 @@ static void syntax_crlf_tabs_spacing(void **state)
 static void syntax_ttl_defaults(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	/* no $TTL: the SOA's MINIMUM, then the previous record's TTL */
 	const char *z = "@ IN SOA ns hm 1 3600 900 604800 120\n"
 			"a A 10.0.0.1\n"
@@ -273,7 +273,7 @@ static void syntax_ttl_defaults(void **state)
 static void syntax_class_defaults(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	sg_zparse_opts_t o = {.default_class = SG_C_CH};
 	assert_int_equal(parse(&s, "$TTL 1\na A 10.0.0.1\nb IN A 10.0.0.2\nc A 10.0.0.3\n"
 				   "d 5 CLASS4 A 10.0.0.4\n",
@@ -293,7 +293,7 @@ static void syntax_class_defaults(void **state)
 static void syntax_no_origin(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	int rc = parse(&s, "$TTL 1\nwww A 10.0.0.1\nwww.example. A 10.0.0.2\n@ A 10.0.0.3\n"
 			   "x.example. NS relative\n",
 		       NULL, NULL);
@@ -314,7 +314,7 @@ static void syntax_no_origin(void **state)
 static void syntax_origin_from_soa(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	int rc = parse(&s, "$TTL 1\nearly A 10.0.0.9\n"
 			   "example. SOA ns1 host 1 2 3 4 5\nwww A 10.0.0.1\n@ A 10.0.0.2\n",
 		       NULL, NULL);
@@ -330,7 +330,7 @@ static void syntax_origin_from_soa(void **state)
 static void syntax_owner_reuse(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	/* the repeated owner text must follow an $ORIGIN change */
 	assert_int_equal(parse(&s, "$TTL 1\nwww A 10.0.0.1\nwww A 10.0.0.2\n$ORIGIN b.\nwww A 10.0.0.3\n"
 				   "  A 10.0.0.4\n",
@@ -345,7 +345,7 @@ static void syntax_owner_reuse(void **state)
 static void limits_and_stop(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	sg_zparse_opts_t o = {.max_errors = 3};
 	assert_int_equal(parse(&s, "$TTL 1\na AAA 1\nb AAA 1\nc A 10.0.0.1\nd AAA 1\ne AAA 1\n",
 			       "x.", &o),
@@ -398,7 +398,7 @@ static void limits_and_stop(void **state)
 static void generate_bind_examples(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	/* BIND ARM: reverse-zone PTRs, CNAMEs for classless delegation */
 	const char *z = "$TTL 1h\n"
 			"$GENERATE 1-3 $ PTR host-$.example.net.\n"
@@ -447,7 +447,7 @@ static void generate_bind_examples(void **state)
 static void generate_errors(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	const char *z = "$TTL 1h\n"
 			"$GENERATE 5-1 x$ A 10.0.0.1\n"
 			"$GENERATE 0-1000000 x$ A 10.0.0.1\n"
@@ -496,7 +496,7 @@ static int parse_file(struct seen *s, const char *path, const char *origin, sg_z
 static void include_nested(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	char p[2048];
 	sg_zparse_opts_t o = {0};
 	sg_zparse_stats_t st;
@@ -550,7 +550,7 @@ static void include_nested(void **state)
 static void include_missing_and_loop(void **state)
 {
 	(void)state;
-	struct seen s;
+	struct seen s = {.stop_after = 0};
 	char p[2048];
 	sg_zparse_opts_t o = {0};
 	incpath(p, sizeof(p), "missing.zone");
