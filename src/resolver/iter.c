@@ -1746,22 +1746,6 @@ resolver_t *iter_new(const rcfg_t *cfg, char *err, size_t errcap)
 		const char *t = text ? text : sg_val_root_anchors_text();
 		size_t tl = text ? len : strlen(t);
 		int e = sg_val_anchors_parse(&r->anchors, t, tl, name, err, errcap);
-		if (e == SG_ESYNTAX) {
-			/* Anchor files usually leave the TTL out (it means nothing
-			 * there): read it again with a default; the first error is
-			 * the one reported if that does not help. */
-			static const char pre[] = "$TTL 0\n";
-			char *t2 = malloc(sizeof(pre) + tl);
-			char err2[256];
-			if (t2) {
-				memcpy(t2, pre, sizeof(pre) - 1);
-				memcpy(t2 + sizeof(pre) - 1, t, tl);
-				if (sg_val_anchors_parse(&r->anchors, t2, sizeof(pre) - 1 + tl,
-				                         name, err2, sizeof(err2)) == SG_OK)
-					e = SG_OK;
-				free(t2);
-			}
-		}
 		free(text);
 		if (e < 0) {
 			if (e == SG_ENOTFOUND)
