@@ -580,15 +580,31 @@ static size_t name_key(uint8_t *dst, const uint8_t *name)
 	return o;
 }
 
+/* A node's sort key. Every key starts with the origin's key; the eight
+ * octets after it sit in the entry itself (big endian, zero-padded), so
+ * most comparisons never touch the blob. A key never holds two zero octets
+ * in a row, so a key that is a prefix of another still compares lower
+ * when padded. */
 struct keyent {
-	uint32_t off; /* in the key blob */
-	uint32_t id;  /* name id */
+	uint64_t head; /* first octets of the key */
+	uint32_t off;  /* in the key blob */
+	uint32_t id;   /* name id */
 	uint16_t len;
 };
+
+static uint64_t key_head(const uint8_t *k, size_t len)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < 8; i++)
+		h = h << 8 | (i < len ? k[i] : 0);
+	return h;
+}
 
 static int keycmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct keyent *a = pa, *b = pb;
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
 	const uint8_t *blob = ctx;
 	size_t m = a->len < b->len ? a->len : b->len;
 	int c = memcmp(blob + a->off, blob + b->off, m);
@@ -764,11 +780,14 @@ int sg_zone_build(sg_zone_t **out, sg_zone_builder_t *b, sg_zone_report_t *rep)
 		goto out;
 	}
 	size_t ko = 0, k = 0;
+	uint8_t okeybuf[2 * SG_NAME_MAX];
+	size_t okey = name_key(okeybuf, b->origin); /* the prefix every key shares */
 	for (size_t id = 0; id < b->nnames; id++) {
 		rank[id] = NO_NODE;
 		if (!(nflags[id] & NF_NODE))
 			continue;
 		size_t l = name_key(keys + ko, b->names + b->name_off[id]);
+		ke[k].head = key_head(keys + ko + okey, l - okey);
 		ke[k].off = (uint32_t)ko;
 		ke[k].len = (uint16_t)l;
 		ke[k].id = (uint32_t)id;
