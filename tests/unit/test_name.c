@@ -463,6 +463,62 @@ static void hash_case_variants(void **state)
 	}
 }
 
+/* sg_name_equal and sg_name_hash read names a word at a time; check them
+ * against sg_name_compare (label by label, octet by octet) on random names
+ * of every length from 1 to 40 octets, with random case changes and
+ * one-octet edits, and with every octet value in the labels. */
+static void equal_hash_word_boundaries(void **state)
+{
+	(void)state;
+	uint32_t seed = 12345;
+	for (int round = 0; round < 20000; round++) {
+		uint8_t a[SG_NAME_MAX], b[SG_NAME_MAX];
+		size_t len = 0;
+		size_t total = 1 + (size_t)(round % 40); /* wire length wanted */
+		while (len + 1 < total) {
+			seed = seed * 1103515245u + 12345u;
+			size_t l = 1 + (seed >> 16) % 10;
+			if (len + 1 + l + 1 > total)
+				l = total - len - 2;
+			if (l == 0)
+				break;
+			a[len++] = (uint8_t)l;
+			for (size_t i = 0; i < l; i++) {
+				seed = seed * 1103515245u + 12345u;
+				uint8_t c = (seed >> 16) & 3 ? (uint8_t)('a' + (seed >> 18) % 26)
+				                             : (uint8_t)(seed >> 20);
+				a[len++] = c;
+			}
+		}
+		a[len++] = 0;
+		memcpy(b, a, len);
+		seed = seed * 1103515245u + 12345u;
+		size_t at = (seed >> 16) % len;
+		int what = (int)((seed >> 8) & 3);
+		/* 0: case flip of a letter, 1: change an octet of a label,
+		 * 2: nothing, 3: case flip everywhere */
+		bool is_len_octet = false;
+		for (size_t p = 0; p < len; p += (size_t)a[p] + 1)
+			if (p == at)
+				is_len_octet = true;
+		if (what == 0 && !is_len_octet && ((b[at] | 0x20) >= 'a' && (b[at] | 0x20) <= 'z'))
+			b[at] ^= 0x20;
+		else if (what == 1 && !is_len_octet)
+			b[at] = (uint8_t)(b[at] + 1 + (seed >> 24) % 200);
+		else if (what == 3)
+			for (size_t p = 0; p < len; p++)
+				if ((b[p] | 0x20) >= 'a' && (b[p] | 0x20) <= 'z' && !(p == 0))
+					b[p] ^= 0x20;
+		/* a flip of a length octet's 0x20 bit would break the name; the
+		 * loop above only flips letters, and length octets are below 64 */
+		bool same = sg_name_compare(a, b) == 0;
+		assert_int_equal(sg_name_equal(a, b), same);
+		assert_int_equal(sg_name_equal(b, a), same);
+		if (same)
+			assert_int_equal(sg_name_hash(a), sg_name_hash(b));
+	}
+}
+
 /* ---- structure helpers --------------------------------------------------- */
 
 static void labels_and_wildcards(void **state)
@@ -748,6 +804,7 @@ int main(void)
 	        cmocka_unit_test(compare_details),
 	        cmocka_unit_test(equal_case),
 	        cmocka_unit_test(hash_case_variants),
+	        cmocka_unit_test(equal_hash_word_boundaries),
 	        cmocka_unit_test(labels_and_wildcards),
 	        cmocka_unit_test(suffix_parent_subdomain),
 	        cmocka_unit_test(copy_lower_len),

@@ -205,7 +205,11 @@ static inline uint64_t lower8(uint64_t x)
 static inline uint64_t load8(const uint8_t *p, size_t i, size_t n)
 {
 	uint64_t w = 0;
-	memcpy(&w, p + i, n - i >= 8 ? 8 : n - i);
+	if (n - i >= 8)
+		memcpy(&w, p + i, 8); /* one load */
+	else
+		for (size_t k = 0; k < n - i; k++)
+			w |= (uint64_t)p[i + k] << (8 * k);
 	return w;
 }
 
@@ -213,14 +217,21 @@ bool sg_name_equal(const uint8_t *a, const uint8_t *b)
 {
 	if (a == b)
 		return true;
+	if (*a != *b)
+		return false; /* the common miss: different first label length */
 	size_t n = sg_name_len(a);
 	if (n != sg_name_len(b))
 		return false;
-	/* equal lowercased octets over the same length means the same labels */
-	for (size_t i = 0; i < n; i += 8)
+	/* Equal lowercased octets over the same length mean the same labels
+	 * (length octets are below 64, never letters). Names of 8 octets or
+	 * more are read in whole words, the last one overlapping the one
+	 * before it. */
+	if (n < 8)
+		return lower8(load8(a, 0, n)) == lower8(load8(b, 0, n));
+	for (size_t i = 0; i + 8 < n; i += 8)
 		if (lower8(load8(a, i, n)) != lower8(load8(b, i, n)))
 			return false;
-	return true;
+	return lower8(load8(a, n - 8, n)) == lower8(load8(b, n - 8, n));
 }
 
 /* Offsets of each label's length octet, first label first. */
@@ -296,8 +307,10 @@ uint32_t sg_name_hash(const uint8_t *name)
 	/* eight lowercased octets at a time, multiply-xorshift mixing */
 	size_t n = sg_name_len(name);
 	uint64_t h = 0x243f6a8885a308d3ull ^ n;
+	/* whole words; as in sg_name_equal the last one may overlap */
 	for (size_t i = 0; i < n; i += 8) {
-		h ^= lower8(load8(name, i, n));
+		size_t at = n >= 8 && i + 8 > n ? n - 8 : i;
+		h ^= lower8(load8(name, at, n));
 		h *= 0x9e3779b97f4a7c15ull;
 		h ^= h >> 32;
 	}
