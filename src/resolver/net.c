@@ -227,6 +227,28 @@ static void udp_sent(uv_udp_send_t *s, int status)
 	free(s->data);
 }
 
+/* Sends an immediate UDP reply. uv_udp_try_send() refuses (UV_EAGAIN)
+ * while any earlier uv_udp_send() on the socket is not yet reported
+ * complete, which is the case whenever a worker's reply went out in the
+ * same loop turn; the reply is then queued from a copy, not dropped. */
+static void udp_reply(uv_udp_t *udp, const struct sockaddr *peer, const uint8_t *msg, size_t len)
+{
+	uv_buf_t b = uv_buf_init((char *)msg, (unsigned)len);
+	if (uv_udp_try_send(udp, &b, 1, peer) >= 0)
+		return;
+	struct {
+		uv_udp_send_t send;
+		uint8_t msg[];
+	} *q = malloc(sizeof(*q) + len);
+	if (!q)
+		return;
+	memcpy(q->msg, msg, len);
+	q->send.data = q;
+	b = uv_buf_init((char *)q->msg, (unsigned)len);
+	if (uv_udp_send(&q->send, udp, &b, 1, peer, udp_sent) < 0)
+		free(q);
+}
+
 static void process_frames(tconn_t *c);
 static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
@@ -349,8 +371,7 @@ static bool take_query(const uint8_t *q, size_t qlen, uv_udp_t *udp, const struc
 				ok = false;
 			}
 		} else {
-			uv_buf_t b = uv_buf_init((char *)buf + 2, (unsigned)len);
-			uv_udp_try_send(udp, &b, 1, peer);
+			udp_reply(udp, peer, buf + 2, len);
 		}
 		goto out;
 	}

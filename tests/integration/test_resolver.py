@@ -982,6 +982,36 @@ def test_tcp_pipelining_and_udp_truncation(nsd_lab):
     assert not (r.flags & dns.flags.TC) and len(r.answer[0]) == 41
 
 
+def test_udp_burst_every_question_answered(nsd_lab):
+    """A burst on one UDP socket mixing questions the cache answers on the
+    spot with ones a worker resolves: every one gets its reply. (Replies
+    from the cache used to be dropped while a worker's reply was still
+    queued on the socket.)"""
+    lab, ub, sr = nsd_lab
+    query(sr, "www.example.org.", "A")  # cached from now on
+    wires = []
+    for i in range(150):
+        name = "www.example.org." if i % 2 else f"burst{i}.nsec3.org."
+        q = dns.message.make_query(name, "A", want_dnssec=True)
+        q.id = 1000 + i
+        wires.append(q)
+    want = {q.id: q for q in wires}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        s.settimeout(10)
+        for q in wires:
+            s.sendto(q.to_wire(), (sr.addr, sr.port))
+        got = {}
+        with contextlib.suppress(socket.timeout):
+            while len(got) < len(want):
+                r = dns.message.from_wire(s.recv(65535))
+                got[r.id] = r
+    missing = sorted(want[i].question[0].name.to_text() for i in set(want) - set(got))
+    assert not missing, f"{len(missing)} of {len(want)} unanswered: {missing[:5]}"
+    for i, r in got.items():
+        assert r.rcode() in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN), r
+
+
 def test_dead_glue_then_server_without_glue(tmp_path):
     """The only glued server of a delegation refuses; the other name server
     came without glue, so its address is looked up and it is asked."""
