@@ -1,6 +1,7 @@
 /* signet-resolver — configuration. See rconfig.h and docs/user/signet-resolver.md.
  *
- * THE SCHEMA below is the only place that knows the options. */
+ * THE SCHEMA below is the only place that knows the options. Loading the
+ * YAML file and converting values is common/yamlcfg.c (shared with signetd). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "common/yamlcfg.h"
 #include "resolver/rconfig.h"
 #include "signet/util.h"
 
@@ -74,56 +76,19 @@ static const opt_t *find(const char *name)
 	return NULL;
 }
 
-static void clear_addrs(cfg_addrs_t *a)
-{
-	free(a->v);
-	a->v = NULL;
-	a->n = 0;
-}
-
 /* Sets one value (appends for lists). Returns NULL or what is wrong. */
 static const char *set_value(rcfg_t *c, const opt_t *o, const char *v, char *why, size_t whycap)
 {
 	char *field = (char *)c + o->off;
-	uint32_t u;
 	switch (o->type) {
-	case CT_STR: {
-		char *s = strdup(v);
-		if (!s)
-			return "out of memory";
-		free(*(char **)field);
-		*(char **)field = s;
-		return NULL;
-	}
+	case CT_STR:
+		return sg_ycfg_str((char **)field, v);
 	case CT_UINT:
-		if (sg_parse_u32(&u, v, strlen(v), o->max) < 0 || u < o->min) {
-			snprintf(why, whycap, "expected a number from %u to %u", o->min, o->max);
-			return why;
-		}
-		*(uint32_t *)field = u;
-		return NULL;
+		return sg_ycfg_uint((uint32_t *)field, v, o->min, o->max, why, whycap);
 	case CT_BOOL:
-		if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on"))
-			*(bool *)field = true;
-		else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off"))
-			*(bool *)field = false;
-		else
-			return "expected true or false";
-		return NULL;
-	case CT_ADDRS: {
-		cfg_addrs_t *a = (cfg_addrs_t *)field;
-		cfg_addr_t x;
-		if (cfg_parse_addr(&x, v, 53) < 0)
-			return "bad address (ADDR@PORT, IPv6 as ::1@53)";
-		if (a->n >= 64)
-			return "too many addresses (at most 64)";
-		cfg_addr_t *nv = realloc(a->v, (a->n + 1) * sizeof(*nv));
-		if (!nv)
-			return "out of memory";
-		a->v = nv;
-		a->v[a->n++] = x;
-		return NULL;
-	}
+		return sg_ycfg_bool((bool *)field, v);
+	case CT_ADDRS:
+		return sg_ycfg_addr_add((cfg_addrs_t *)field, v, 64, why, whycap);
 	}
 	return "?";
 }
@@ -151,7 +116,7 @@ void rcfg_free(rcfg_t *c)
 		if (o->type == CT_STR)
 			free(*(char **)field);
 		else if (o->type == CT_ADDRS)
-			clear_addrs((cfg_addrs_t *)field);
+			sg_ycfg_addrs_clear((cfg_addrs_t *)field);
 	}
 	free(c->path);
 	free(c);
@@ -170,7 +135,7 @@ int rcfg_set(rcfg_t *c, const char *name, const char *value, bool first, char *e
 	if (!o)
 		return 1;
 	if (o->type == CT_ADDRS && first)
-		clear_addrs((cfg_addrs_t *)((char *)c + o->off));
+		sg_ycfg_addrs_clear((cfg_addrs_t *)((char *)c + o->off));
 	const char *bad = set_value(c, o, value, why, sizeof(why));
 	if (bad) {
 		snprintf(err, errcap, "--%s %s: %s", name, value, bad);
@@ -181,46 +146,24 @@ int rcfg_set(rcfg_t *c, const char *name, const char *value, bool first, char *e
 
 int rcfg_load_file(rcfg_t *c, const char *path, char *err, size_t errcap)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errcap, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	yaml_parser_t parser;
-	yaml_document_t doc;
+	sg_ycfg_t y;
+	yaml_node_t *root;
+	yaml_document_t *doc = &y.doc;
 	int rc = -1;
 	char why[128];
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		snprintf(err, errcap, "%s: out of memory", path);
+	if (sg_ycfg_open(&y, &root, path, false, err, errcap) < 0)
 		return -1;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errcap, "%s:%u: YAML: %s", path,
-		         (unsigned)parser.problem_mark.line + 1,
-		         parser.problem ? parser.problem : "syntax error");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -1;
-	}
-	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		rc = 0; /* an empty file: all defaults */
 		goto out;
 	}
-	if (root->type != YAML_MAPPING_NODE) {
-		snprintf(err, errcap, "%s:%u: the configuration is a mapping of options", path,
-		         (unsigned)root->start_mark.line + 1);
-		goto out;
-	}
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
 	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
 		if (!k || !v)
 			continue;
-		unsigned line = (unsigned)k->start_mark.line + 1;
+		unsigned line = sg_ycfg_line(k);
 		const opt_t *o = k->type == YAML_SCALAR_NODE
 		                         ? find((const char *)k->data.scalar.value)
 		                         : NULL;
@@ -231,7 +174,7 @@ int rcfg_load_file(rcfg_t *c, const char *path, char *err, size_t errcap)
 			goto out;
 		}
 		if (o->type == CT_ADDRS) {
-			clear_addrs((cfg_addrs_t *)((char *)c + o->off));
+			sg_ycfg_addrs_clear((cfg_addrs_t *)((char *)c + o->off));
 			if (v->type == YAML_SCALAR_NODE) {
 				const char *bad = set_value(
 				        c, o, (const char *)v->data.scalar.value, why, sizeof(why));
@@ -249,15 +192,14 @@ int rcfg_load_file(rcfg_t *c, const char *path, char *err, size_t errcap)
 			}
 			for (yaml_node_item_t *it = v->data.sequence.items.start;
 			     it < v->data.sequence.items.top; it++) {
-				yaml_node_t *e = yaml_document_get_node(&doc, *it);
+				yaml_node_t *e = yaml_document_get_node(doc, *it);
 				const char *bad = "expected ADDR@PORT";
 				if (e && e->type == YAML_SCALAR_NODE)
 					bad = set_value(c, o, (const char *)e->data.scalar.value,
 					                why, sizeof(why));
 				if (bad) {
 					snprintf(err, errcap, "%s:%u: %s: %s", path,
-					         e ? (unsigned)e->start_mark.line + 1 : line,
-					         o->name, bad);
+					         e ? sg_ycfg_line(e) : line, o->name, bad);
 					goto out;
 				}
 			}
@@ -282,9 +224,7 @@ out:
 		free(c->path);
 		c->path = strdup(path);
 	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
+	sg_ycfg_close(&y);
 	return rc;
 }
 

@@ -1,23 +1,16 @@
-/* signet-resolver — one exchange with an authoritative server. See upstream.h. */
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
+/* signet-resolver — one exchange with an authoritative server. See upstream.h.
+ * The transport is common/dnsclient.c (shared with the tools); what is
+ * the resolver's own is here: random IDs, the query it builds, what a
+ * reply must be to count, the EDNS and TCP fallbacks. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/dnsclient.h"
 #include "resolver/upstream.h"
 #include "signet/rr.h"
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 uint16_t up_random16(void)
 {
@@ -25,23 +18,8 @@ uint16_t up_random16(void)
 	for (int i = 0; i < 8; i++) /* getrandom on a few octets does not fail short once seeded */
 		if (getrandom(&v, sizeof(v), 0) == (ssize_t)sizeof(v))
 			return v;
-	return (uint16_t)(mono_ms() ^ (int64_t)getpid()); /* never reached on Linux >= 3.17 */
-}
-
-/* Waits for `events` on fd until the deadline. 1 ready, 0 timeout, -1 error. */
-static int wait_fd(int fd, short events, int64_t deadline)
-{
-	for (;;) {
-		int64_t left = deadline - mono_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd p = {.fd = fd, .events = events};
-		int n = poll(&p, 1, (int)left);
-		if (n > 0)
-			return 1;
-		if (n < 0 && errno != EINTR)
-			return -1;
-	}
+	return (uint16_t)(sg_dnsx_now_ms() ^
+	                  (int64_t)getpid()); /* never reached on Linux >= 3.17 */
 }
 
 static int build(uint8_t *buf, size_t cap, size_t *len, const up_query_t *q, uint16_t id, bool edns)
@@ -88,138 +66,77 @@ static bool parse(up_reply_t *r, sg_arena_t *arena)
 	return false;
 }
 
-static int exchange_udp(up_reply_t *r, const struct sockaddr *sa, socklen_t salen,
-                        const up_query_t *q, const uint8_t *qw, size_t qlen, uint16_t id,
-                        sg_arena_t *arena)
+/* The resolver's side of one exchange: what the common transport calls for
+ * each reply. */
+struct accept_ctx {
+	up_reply_t *r;
+	const up_query_t *q;
+	uint16_t id;
+	sg_arena_t *arena;
+	bool tcp;
+};
+
+static bool accept_reply(void *ctx, size_t len, char *why, size_t whycap)
 {
-	int fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	int res = UP_NETERR;
-	if (fd < 0) {
-		snprintf(r->why, sizeof(r->why), "socket: %s", strerror(errno));
-		return UP_NETERR;
+	struct accept_ctx *a = ctx;
+	up_reply_t *r = a->r;
+	r->len = len;
+	/* Over UDP the ID is checked before parsing so that junk costs no
+	 * arena (over TCP the one reply is parsed, for the reason given). */
+	if (!a->tcp && (len < SG_MSG_HDR_LEN || sg_get16(r->wire) != a->id)) {
+		snprintf(why, whycap, "reply with a wrong ID or flags");
+		return false;
 	}
-	/* connect(): the kernel binds a random ephemeral port, drops datagrams
-	 * from other addresses and reports ICMP unreachable as ECONNREFUSED. */
-	if (connect(fd, sa, salen) < 0 || send(fd, qw, qlen, 0) != (ssize_t)qlen) {
-		snprintf(r->why, sizeof(r->why), "%s", strerror(errno));
-		goto out;
-	}
-	int64_t deadline = mono_ms() + q->timeout_ms;
-	for (int tries = 0; tries < 64; tries++) { /* bounded: a flood cannot hold us */
-		int w = wait_fd(fd, POLLIN, deadline);
-		if (w == 0) {
-			snprintf(r->why, sizeof(r->why), "timed out");
-			res = UP_TIMEOUT;
-			goto out;
-		}
-		ssize_t n = w > 0 ? recv(fd, r->wire, SG_MSG_MAX, 0) : -1;
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			snprintf(r->why, sizeof(r->why), "%s",
-			         errno == ECONNREFUSED ? "connection refused" : strerror(errno));
-			goto out;
-		}
-		r->len = (size_t)n;
-		/* A stray or forged datagram must not end the wait (RFC 5452 §9.1).
-		 * The ID is checked before parsing so that junk costs no arena. */
-		if (n < SG_MSG_HDR_LEN || sg_get16(r->wire) != id)
-			continue;
-		if (!parse(r, arena) || !matches(r, q, id))
-			continue;
-		res = UP_OK;
-		goto out;
-	}
-	snprintf(r->why, sizeof(r->why), "too many unacceptable datagrams");
-	res = UP_TIMEOUT;
-out:
-	close(fd);
-	return res;
+	if (parse(r, a->arena) && matches(r, a->q, a->id))
+		return true;
+	if (why != r->why)
+		snprintf(why, whycap, "%s", r->why);
+	return false;
 }
 
-/* Writes or reads exactly n octets before the deadline. 0 or -1 (errno). */
-static int tcp_io(int fd, uint8_t *buf, size_t n, bool writing, int64_t deadline)
+static int exchange(up_reply_t *r, const struct sockaddr *sa, socklen_t salen, const up_query_t *q,
+                    const uint8_t *qw, size_t qlen, uint16_t id, sg_arena_t *arena, bool tcp)
 {
-	size_t done = 0;
-	while (done < n) {
-		int w = wait_fd(fd, writing ? POLLOUT : POLLIN, deadline);
-		if (w <= 0) {
-			if (w == 0)
-				errno = ETIMEDOUT;
-			return -1;
+	struct accept_ctx a = {.r = r, .q = q, .id = id, .arena = arena, .tcp = tcp};
+	sg_dnsx_t x = {.query = qw,
+	               .qlen = qlen,
+	               .wire = r->wire,
+	               .cap = SG_MSG_MAX,
+	               .timeout_ms = q->timeout_ms,
+	               .max_datagrams = 64, /* bounded: a flood cannot hold us */
+	               .accept = accept_reply,
+	               .ctx = &a};
+	size_t len = 0;
+	r->tcp = tcp;
+	if (!tcp) {
+		switch (sg_dnsx_udp(&len, r->why, sizeof(r->why), sa, salen, &x)) {
+		case SG_DNSX_OK:
+			return UP_OK;
+		case SG_DNSX_TIMEOUT:
+			return UP_TIMEOUT;
+		case SG_DNSX_BAD: /* not from UDP */
+		case SG_DNSX_NETERR:
+			break;
 		}
-		ssize_t k = writing ? send(fd, buf + done, n - done, MSG_NOSIGNAL)
-		                    : recv(fd, buf + done, n - done, 0);
-		if (k < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = ECONNRESET;
-			return -1;
-		}
-		done += (size_t)k;
-	}
-	return 0;
-}
-
-static int exchange_tcp(up_reply_t *r, const struct sockaddr *sa, socklen_t salen,
-                        const up_query_t *q, const uint8_t *qw, size_t qlen, uint16_t id,
-                        sg_arena_t *arena)
-{
-	int64_t deadline = mono_ms() + q->timeout_ms;
-	uint8_t out[2 + 512];
-	int res = UP_NETERR;
-	r->tcp = true;
-	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(r->why, sizeof(r->why), "socket: %s", strerror(errno));
 		return UP_NETERR;
 	}
-	if (qlen > 512)
-		goto neterr;
-	if (connect(fd, sa, salen) < 0 && errno != EINPROGRESS)
-		goto neterr;
-	int w = wait_fd(fd, POLLOUT, deadline);
-	if (w == 0) {
-		errno = ETIMEDOUT;
-		goto neterr;
-	}
-	int soerr = 0;
-	socklen_t sl = sizeof(soerr);
-	if (w < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-		goto neterr;
-	if (soerr) {
-		errno = soerr;
-		goto neterr;
-	}
-	out[0] = (uint8_t)(qlen >> 8);
-	out[1] = (uint8_t)qlen;
-	memcpy(out + 2, qw, qlen);
-	uint8_t lb[2];
-	if (tcp_io(fd, out, 2 + qlen, true, deadline) < 0 || tcp_io(fd, lb, 2, false, deadline) < 0)
-		goto neterr;
-	r->len = (size_t)lb[0] << 8 | lb[1];
-	if (tcp_io(fd, r->wire, r->len, false, deadline) < 0)
-		goto neterr;
-	if (!parse(r, arena) || !matches(r, q, id)) {
-		res = UP_BAD;
-		goto out;
-	}
-	res = UP_OK;
-	goto out;
-neterr:
-	if (errno == ETIMEDOUT) {
+	/* Over TCP, a transport failure says so in the reason. */
+	char why[sizeof(r->why)] = "";
+	switch (sg_dnsx_tcp(&len, why, sizeof(why), sa, salen, &x)) {
+	case SG_DNSX_OK:
+		return UP_OK;
+	case SG_DNSX_BAD:
+		snprintf(r->why, sizeof(r->why), "%s", why);
+		return UP_BAD;
+	case SG_DNSX_TIMEOUT:
 		snprintf(r->why, sizeof(r->why), "timed out (TCP)");
-		res = UP_TIMEOUT;
-	} else {
-		snprintf(r->why, sizeof(r->why), "TCP: %s",
-		         errno == ECONNREFUSED ? "connection refused" : strerror(errno));
+		return UP_TIMEOUT;
+	case SG_DNSX_NETERR:
+		break;
 	}
-out:
-	close(fd);
-	return res;
+	snprintf(r->why, sizeof(r->why), "%s%.*s", strncmp(why, "socket: ", 8) ? "TCP: " : "",
+	         (int)sizeof(r->why) - 6, why);
+	return UP_NETERR;
 }
 
 int up_exchange(up_reply_t *r, const struct sockaddr *sa, socklen_t salen, const up_query_t *q,
@@ -239,7 +156,7 @@ int up_exchange(up_reply_t *r, const struct sockaddr *sa, socklen_t salen, const
 		snprintf(r->why, sizeof(r->why), "cannot build the query");
 		return UP_NETERR;
 	}
-	int res = exchange_udp(r, sa, salen, q, qw, qlen, id, arena);
+	int res = exchange(r, sa, salen, q, qw, qlen, id, arena, false);
 	if (res == UP_OK && r->msg.rcode == SG_RC_FORMERR && !r->msg.has_edns) {
 		/* RFC 6891 §7: a server that does not know EDNS; ask it plainly
 		 * (its zones then come without signatures and validate as such). */
@@ -247,13 +164,13 @@ int up_exchange(up_reply_t *r, const struct sockaddr *sa, socklen_t salen, const
 		id = up_random16();
 		if (build(qw, sizeof(qw), &qlen, q, id, edns) < 0)
 			return UP_NETERR;
-		res = exchange_udp(r, sa, salen, q, qw, qlen, id, arena);
+		res = exchange(r, sa, salen, q, qw, qlen, id, arena, false);
 	}
 	if (res == UP_OK && (r->msg.flags & SG_MSG_TC)) {
 		id = up_random16();
 		if (build(qw, sizeof(qw), &qlen, q, id, edns) < 0)
 			return UP_NETERR;
-		res = exchange_tcp(r, sa, salen, q, qw, qlen, id, arena);
+		res = exchange(r, sa, salen, q, qw, qlen, id, arena, true);
 	}
 	return res;
 }

@@ -1,7 +1,9 @@
 /* signetd — configuration. See config.h and docs/user/signetd.md.
  *
  * THE SCHEMA below is the only place that knows the options: parsing,
- * defaults, freeing, and the documentation table are all driven by it. */
+ * defaults, freeing, and the documentation table are all driven by it.
+ * Loading the YAML file and converting common values is common/yamlcfg.c
+ * (shared with signet-resolver). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "common/yamlcfg.h"
 #include "server/config.h"
 #include "signet/util.h"
 
@@ -178,23 +181,6 @@ bool cfg_prefixes_match(const cfg_prefixes_t *ps, const struct sockaddr *sa)
 
 /* ---- setting values ---------------------------------------------------------- */
 
-static void errf(char *err, size_t cap, const char *file, unsigned line, const char *fmt, ...)
-        __attribute__((format(printf, 5, 6)));
-static void errf(char *err, size_t cap, const char *file, unsigned line, const char *fmt, ...)
-{
-	int n = 0;
-	if (file && line)
-		n = snprintf(err, cap, "%s:%u: ", file, line);
-	else if (file)
-		n = snprintf(err, cap, "%s: ", file);
-	if (n < 0 || (size_t)n >= cap)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err + n, cap - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
 static const char *type_name(enum ctype t)
 {
 	switch (t) {
@@ -237,35 +223,18 @@ static const char *set_scalar(const opt_t *o, void *base, const char *v, char *w
 				return "not a valid domain name";
 			memcpy(((cfg_zone_t *)base)->origin, wire, wl);
 		}
-		char *s = strdup(v);
-		if (!s)
-			return "out of memory";
-		free(*(char **)field);
-		*(char **)field = s;
-		return NULL;
+		return sg_ycfg_str((char **)field, v);
 	}
 	case CT_UINT:
-		if (sg_parse_u32(&u, v, strlen(v), o->max ? o->max : 0xffffffffu) < 0 ||
-		    u < o->min) {
-			snprintf(why, whycap, "expected a number from %u to %u", o->min,
-			         o->max ? o->max : 0xffffffffu);
-			return why;
-		}
-		*(uint32_t *)field = u;
-		return NULL;
+		return sg_ycfg_uint((uint32_t *)field, v, o->min, o->max ? o->max : 0xffffffffu,
+		                    why, whycap);
 	case CT_DURATION:
 		if (sg_parse_ttl(&u, v, strlen(v)) < 0)
 			return "expected a duration (seconds, or with units: 30s 10m 3h 14d 2w)";
 		*(uint32_t *)field = u;
 		return NULL;
 	case CT_BOOL:
-		if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "on"))
-			*(bool *)field = true;
-		else if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "off"))
-			*(bool *)field = false;
-		else
-			return "expected true or false";
-		return NULL;
+		return sg_ycfg_bool((bool *)field, v);
 	case CT_ENUM: {
 		const char *c = o->choices;
 		for (int i = 0; c && *c; i++) {
@@ -285,23 +254,11 @@ static const char *set_scalar(const opt_t *o, void *base, const char *v, char *w
 }
 
 /* Appends one list item. Returns NULL or what is wrong. */
-static const char *add_item(const opt_t *o, void *base, const char *v)
+static const char *add_item(const opt_t *o, void *base, const char *v, char *why, size_t whycap)
 {
 	char *field = (char *)base + o->off;
-	if (o->type == CT_ADDRS) {
-		cfg_addrs_t *a = (cfg_addrs_t *)field;
-		cfg_addr_t x;
-		if (cfg_parse_addr(&x, v, 53) < 0)
-			return "bad address (ADDR@PORT, IPv6 as ::1@53)";
-		if (a->n >= 256)
-			return "too many addresses (at most 256)";
-		cfg_addr_t *nv = realloc(a->v, (a->n + 1) * sizeof(*nv));
-		if (!nv)
-			return "out of memory";
-		a->v = nv;
-		a->v[a->n++] = x;
-		return NULL;
-	}
+	if (o->type == CT_ADDRS)
+		return sg_ycfg_addr_add((cfg_addrs_t *)field, v, 256, why, whycap);
 	cfg_prefixes_t *p = (cfg_prefixes_t *)field;
 	cfg_prefix_t x;
 	if (parse_prefix(&x, v) < 0)
@@ -320,10 +277,7 @@ static void clear_list(const opt_t *o, void *base)
 {
 	char *field = (char *)base + o->off;
 	if (o->type == CT_ADDRS) {
-		cfg_addrs_t *a = (cfg_addrs_t *)field;
-		free(a->v);
-		a->v = NULL;
-		a->n = 0;
+		sg_ycfg_addrs_clear((cfg_addrs_t *)field);
 	} else {
 		cfg_prefixes_t *p = (cfg_prefixes_t *)field;
 		free(p->v);
@@ -385,7 +339,7 @@ static int apply_defaults(const opt_t *schema, void *base)
 		if (!o->def)
 			continue;
 		if (o->type == CT_ADDRS || o->type == CT_PREFIXES) {
-			if (add_item(o, base, o->def))
+			if (add_item(o, base, o->def, why, sizeof(why)))
 				return -1;
 		} else if (set_scalar(o, base, o->def, why, sizeof(why))) {
 			return -1;
@@ -443,11 +397,6 @@ struct yctx {
 	cfg_t *cfg;
 };
 
-static unsigned line_of(const yaml_node_t *n)
-{
-	return (unsigned)n->start_mark.line + 1;
-}
-
 static void known_keys(char *dst, size_t cap, const opt_t *schema)
 {
 	size_t n = 0;
@@ -481,10 +430,12 @@ static int set_from_node(struct yctx *y, const opt_t *o, void *base, const yaml_
 	case CT_PREFIXES:
 		clear_list(o, base);
 		if (v->type == YAML_SCALAR_NODE) { /* one item without brackets */
-			bad = add_item(o, base, (const char *)v->data.scalar.value);
+			bad = add_item(o, base, (const char *)v->data.scalar.value, why,
+			               sizeof(why));
 			if (bad) {
-				errf(y->err, y->errcap, y->path, line_of(v), "%s%s: %s: \"%s\"",
-				     where, o->name, bad, (const char *)v->data.scalar.value);
+				sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(v),
+				             "%s%s: %s: \"%s\"", where, o->name, bad,
+				             (const char *)v->data.scalar.value);
 				return -1;
 			}
 			return 0;
@@ -495,14 +446,18 @@ static int set_from_node(struct yctx *y, const opt_t *o, void *base, const yaml_
 		     it < v->data.sequence.items.top; it++) {
 			yaml_node_t *e = yaml_document_get_node(y->doc, *it);
 			if (!e || e->type != YAML_SCALAR_NODE) {
-				errf(y->err, y->errcap, y->path, e ? line_of(e) : line_of(v),
-				     "%s%s: expected a %s", where, o->name, type_name(o->type));
+				sg_ycfg_errf(y->err, y->errcap, y->path,
+				             e ? sg_ycfg_line(e) : sg_ycfg_line(v),
+				             "%s%s: expected a %s", where, o->name,
+				             type_name(o->type));
 				return -1;
 			}
-			bad = add_item(o, base, (const char *)e->data.scalar.value);
+			bad = add_item(o, base, (const char *)e->data.scalar.value, why,
+			               sizeof(why));
 			if (bad) {
-				errf(y->err, y->errcap, y->path, line_of(e), "%s%s: %s: \"%s\"",
-				     where, o->name, bad, (const char *)e->data.scalar.value);
+				sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(e),
+				             "%s%s: %s: \"%s\"", where, o->name, bad,
+				             (const char *)e->data.scalar.value);
 				return -1;
 			}
 		}
@@ -515,25 +470,27 @@ static int set_from_node(struct yctx *y, const opt_t *o, void *base, const yaml_
 		     it < v->data.sequence.items.top; it++) {
 			yaml_node_t *e = yaml_document_get_node(y->doc, *it);
 			if (!e || e->type != YAML_MAPPING_NODE) {
-				errf(y->err, y->errcap, y->path, e ? line_of(e) : line_of(v),
-				     "zones: each zone is a mapping (name: ..., file: ...)");
+				sg_ycfg_errf(
+				        y->err, y->errcap, y->path,
+				        e ? sg_ycfg_line(e) : sg_ycfg_line(v),
+				        "zones: each zone is a mapping (name: ..., file: ...)");
 				return -1;
 			}
 			cfg_zone_t *z = new_zone(c);
 			if (!z) {
-				errf(y->err, y->errcap, y->path, line_of(e),
-				     "zones: out of memory");
+				sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(e),
+				             "zones: out of memory");
 				return -1;
 			}
-			z->line = line_of(e);
+			z->line = sg_ycfg_line(e);
 			char w[64];
 			snprintf(w, sizeof(w), "zones[%zu].", c->nzones - 1);
 			if (walk_map(y, e, zone_schema, z, w) < 0)
 				return -1;
 			for (const opt_t *r = zone_schema; r->name; r++)
 				if (r->required && !*(char **)((char *)z + r->off)) {
-					errf(y->err, y->errcap, y->path, line_of(e),
-					     "%s: zone without \"%s\"", w, r->name);
+					sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(e),
+					             "%s: zone without \"%s\"", w, r->name);
 					return -1;
 				}
 		}
@@ -544,15 +501,16 @@ static int set_from_node(struct yctx *y, const opt_t *o, void *base, const yaml_
 			goto type_error;
 		bad = set_scalar(o, base, (const char *)v->data.scalar.value, why, sizeof(why));
 		if (bad) {
-			errf(y->err, y->errcap, y->path, line_of(v), "%s%s: %s, not \"%s\"", where,
-			     o->name, bad, (const char *)v->data.scalar.value);
+			sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(v),
+			             "%s%s: %s, not \"%s\"", where, o->name, bad,
+			             (const char *)v->data.scalar.value);
 			return -1;
 		}
 		return 0;
 	}
 type_error:
-	errf(y->err, y->errcap, y->path, line_of(v), "%s%s: expected a %s", where, o->name,
-	     type_name(o->type));
+	sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(v), "%s%s: expected a %s", where,
+	             o->name, type_name(o->type));
 	return -1;
 }
 
@@ -566,8 +524,9 @@ static int walk_map(struct yctx *y, const yaml_node_t *map, const opt_t *schema,
 		if (!k || !v)
 			continue;
 		if (k->type != YAML_SCALAR_NODE) {
-			errf(y->err, y->errcap, y->path, line_of(k),
-			     "%s: option names are plain words", where[0] ? where : "top level");
+			sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(k),
+			             "%s: option names are plain words",
+			             where[0] ? where : "top level");
 			return -1;
 		}
 		const char *key = (const char *)k->data.scalar.value;
@@ -577,8 +536,8 @@ static int walk_map(struct yctx *y, const yaml_node_t *map, const opt_t *schema,
 		if (!o->name) {
 			char known[512];
 			known_keys(known, sizeof(known), schema);
-			errf(y->err, y->errcap, y->path, line_of(k),
-			     "unknown option \"%s%s\" (known here: %s)", where, key, known);
+			sg_ycfg_errf(y->err, y->errcap, y->path, sg_ycfg_line(k),
+			             "unknown option \"%s%s\" (known here: %s)", where, key, known);
 			return -1;
 		}
 		if (set_from_node(y, o, base, v, where) < 0)
@@ -589,44 +548,17 @@ static int walk_map(struct yctx *y, const yaml_node_t *map, const opt_t *schema,
 
 int cfg_load_file(cfg_t *c, const char *path, char *err, size_t errcap)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		errf(err, errcap, path, 0, "%s", strerror(errno));
+	sg_ycfg_t y;
+	yaml_node_t *root;
+	if (sg_ycfg_open(&y, &root, path, true, err, errcap) < 0)
 		return -1;
-	}
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	int rc = -1;
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		errf(err, errcap, path, 0, "out of memory");
-		return -1;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		errf(err, errcap, path, (unsigned)parser.problem_mark.line + 1, "YAML: %s%s%s",
-		     parser.problem ? parser.problem : "syntax error", parser.context ? " " : "",
-		     parser.context ? parser.context : "");
-		yaml_parser_delete(&parser);
-		fclose(f);
-		return -1;
-	}
-	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	struct yctx y = {.doc = &doc, .path = path, .err = err, .errcap = errcap, .cfg = c};
-	if (!root) {
-		rc = 0; /* an empty file: all defaults */
-	} else if (root->type != YAML_MAPPING_NODE) {
-		errf(err, errcap, path, line_of(root), "the configuration is a mapping of options");
-	} else {
-		rc = walk_map(&y, root, top_schema, c, "");
-	}
+	struct yctx yc = {.doc = &y.doc, .path = path, .err = err, .errcap = errcap, .cfg = c};
+	int rc = root ? walk_map(&yc, root, top_schema, c, "") : 0; /* empty: all defaults */
 	if (rc == 0) {
 		free(c->path);
 		c->path = strdup(path);
 	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	fclose(f);
+	sg_ycfg_close(&y);
 	return rc;
 }
 
@@ -635,11 +567,12 @@ int cfg_load_file(cfg_t *c, const char *path, char *err, size_t errcap)
 int cfg_add_listen(cfg_t *c, const char *text, bool first, char *err, size_t errcap)
 {
 	const opt_t *o = &top_schema[0];
+	char why[128];
 	if (first)
 		clear_list(o, c);
-	const char *bad = add_item(o, c, text);
+	const char *bad = add_item(o, c, text, why, sizeof(why));
 	if (bad) {
-		errf(err, errcap, NULL, 0, "--listen %s: %s", text, bad);
+		sg_ycfg_errf(err, errcap, NULL, 0, "--listen %s: %s", text, bad);
 		return -1;
 	}
 	return 0;
@@ -649,13 +582,13 @@ int cfg_add_zone(cfg_t *c, const char *arg, const char *key_dir, char *err, size
 {
 	const char *eq = strchr(arg, '=');
 	if (!eq || eq == arg || !eq[1]) {
-		errf(err, errcap, NULL, 0, "--zone %s: expected NAME=FILE", arg);
+		sg_ycfg_errf(err, errcap, NULL, 0, "--zone %s: expected NAME=FILE", arg);
 		return -1;
 	}
 	char name[SG_NAME_TEXT_MAX];
 	size_t nl = (size_t)(eq - arg);
 	if (nl >= sizeof(name)) {
-		errf(err, errcap, NULL, 0, "--zone: name too long");
+		sg_ycfg_errf(err, errcap, NULL, 0, "--zone: name too long");
 		return -1;
 	}
 	memcpy(name, arg, nl);
@@ -663,7 +596,7 @@ int cfg_add_zone(cfg_t *c, const char *arg, const char *key_dir, char *err, size
 	cfg_zone_t *z = new_zone(c);
 	char why[128];
 	if (!z) {
-		errf(err, errcap, NULL, 0, "out of memory");
+		sg_ycfg_errf(err, errcap, NULL, 0, "out of memory");
 		return -1;
 	}
 	const char *bad = set_scalar(&zone_schema[0], z, name, why, sizeof(why));
@@ -672,7 +605,7 @@ int cfg_add_zone(cfg_t *c, const char *arg, const char *key_dir, char *err, size
 	if (!bad && key_dir)
 		bad = set_scalar(&zone_schema[2], z, key_dir, why, sizeof(why));
 	if (bad) {
-		errf(err, errcap, NULL, 0, "--zone %s: %s", arg, bad);
+		sg_ycfg_errf(err, errcap, NULL, 0, "--zone %s: %s", arg, bad);
 		return -1;
 	}
 	return 0;
@@ -685,32 +618,34 @@ int cfg_check(cfg_t *c, char *err, size_t errcap)
 		cfg_zone_t *z = &c->zones[i];
 		for (size_t j = 0; j < i; j++)
 			if (sg_name_equal(z->origin, c->zones[j].origin)) {
-				errf(err, errcap, z->line ? file : NULL, z->line,
-				     "zone %s configured twice", z->name);
+				sg_ycfg_errf(err, errcap, z->line ? file : NULL, z->line,
+				             "zone %s configured twice", z->name);
 				return -1;
 			}
 		if (z->validity < 4) {
-			errf(err, errcap, z->line ? file : NULL, z->line,
-			     "zone %s: signature-validity must be at least 4 seconds", z->name);
+			sg_ycfg_errf(err, errcap, z->line ? file : NULL, z->line,
+			             "zone %s: signature-validity must be at least 4 seconds",
+			             z->name);
 			return -1;
 		}
 		uint32_t refresh = z->refresh ? z->refresh : z->validity / 4;
 		uint32_t jitter = z->jitter ? z->jitter : z->validity / 10;
 		if ((uint64_t)refresh + jitter >= z->validity) {
-			errf(err, errcap, z->line ? file : NULL, z->line,
-			     "zone %s: signature-refresh (%u s) plus jitter (%u s) must be less "
-			     "than "
-			     "signature-validity (%u s)",
-			     z->name, refresh, jitter, z->validity);
+			sg_ycfg_errf(
+			        err, errcap, z->line ? file : NULL, z->line,
+			        "zone %s: signature-refresh (%u s) plus jitter (%u s) must be less "
+			        "than "
+			        "signature-validity (%u s)",
+			        z->name, refresh, jitter, z->validity);
 			return -1;
 		}
 		if (strcmp(z->nsec3_salt, "-") != 0) {
 			uint8_t salt[255];
 			if (sg_base16_decode(salt, sizeof(salt), z->nsec3_salt,
 			                     strlen(z->nsec3_salt)) < 0) {
-				errf(err, errcap, z->line ? file : NULL, z->line,
-				     "zone %s: nsec3.salt \"%s\" is not hex (or -)", z->name,
-				     z->nsec3_salt);
+				sg_ycfg_errf(err, errcap, z->line ? file : NULL, z->line,
+				             "zone %s: nsec3.salt \"%s\" is not hex (or -)",
+				             z->name, z->nsec3_salt);
 				return -1;
 			}
 		}

@@ -499,12 +499,12 @@ int cmd_query(int argc, char **argv)
 		tool_addr_text(srv, sizeof(srv), a->ai_addr, a->ai_addrlen);
 		tcp = o.tcp;
 		for (unsigned t = 0; t < o.tries && !got; t++) {
-			int64_t t0 = tool_now_ms();
+			int64_t t0 = sg_dnsx_now_ms();
 			enum tool_xr x = tcp ? tool_exchange_tcp(r, &xq, a->ai_addr, a->ai_addrlen, q,
 			                                         qlen, id, arena)
 			                     : tool_exchange_udp(r, &xq, a->ai_addr, a->ai_addrlen, q,
 			                                         qlen, id, arena);
-			ms = tool_now_ms() - t0;
+			ms = sg_dnsx_now_ms() - t0;
 			if (x == TOOL_XR_OK && !tcp && (r->msg.flags & SG_MSG_TC) && !o.ignore_tc) {
 				/* RFC 7766 §5: a truncated UDP answer is retried over TCP. */
 				if (!o.brief && !o.json)

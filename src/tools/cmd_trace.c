@@ -306,7 +306,7 @@ static int ask(trace_t *t, zone_rep_t *z, const uint8_t *qname, uint16_t qtype)
 		}
 		uint16_t id;
 		if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
-			id = (uint16_t)(tool_now_ms() ^ si);
+			id = (uint16_t)(sg_dnsx_now_ms() ^ si);
 		sg_msgw_t w;
 		int e = sg_msgw_init(&w, q, sizeof(q), id, 0, SG_OP_QUERY, SG_RC_NOERROR);
 		if (e == SG_OK)

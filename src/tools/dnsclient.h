@@ -1,6 +1,7 @@
 /* The client side of DNS for the signet tools (`signet query`, `signet
  * trace`): one query to one server over UDP or TCP, with the reply
- * checked against the question (ID, QR, question section). */
+ * checked against the question (ID, QR, question section). The transport
+ * itself is common/dnsclient.c. */
 #ifndef SIGNET_TOOLS_DNSCLIENT_H
 #define SIGNET_TOOLS_DNSCLIENT_H
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "common/dnsclient.h"
 #include "signet/msg.h"
 #include "signet/util.h"
 
@@ -39,17 +41,16 @@ typedef struct tool_xq {
 } tool_xq_t;
 
 /* Sends query q (qlen octets, ID id) to sa and waits for the matching
- * reply. UDP ignores datagrams that do not match (RFC 5452 §9.1) until the
- * deadline. The reply is parsed into r->msg with arena (reset first). */
+ * reply, over the transport in common/dnsclient.h. UDP ignores datagrams
+ * that do not match (RFC 5452 §9.1) until the deadline. The reply is
+ * parsed into r->msg with arena, which is reset before each reply is
+ * parsed: it must hold nothing the caller still needs. */
 enum tool_xr tool_exchange_udp(tool_reply_t *r, const tool_xq_t *x, const struct sockaddr *sa,
                                socklen_t salen, const uint8_t *q, size_t qlen, uint16_t id,
                                sg_arena_t *arena);
 enum tool_xr tool_exchange_tcp(tool_reply_t *r, const tool_xq_t *x, const struct sockaddr *sa,
                                socklen_t salen, const uint8_t *q, size_t qlen, uint16_t id,
                                sg_arena_t *arena);
-
-/* Monotonic milliseconds. */
-int64_t tool_now_ms(void);
 
 /* "ADDR#PORT" of a socket address. */
 void tool_addr_text(char *dst, size_t cap, const struct sockaddr *sa, socklen_t salen);
