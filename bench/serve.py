@@ -289,9 +289,13 @@ def dnsperf_version():
 
 # ---- dnsperf -------------------------------------------------------------------------
 
-def dnsperf(server, queries, seconds, rate=None, verbose=False):
+def dnsperf(server, queries, seconds, rate=None, verbose=False, extra=(), clients=8, outstanding=500,
+            timeout=2):
+    """dnsperf pinned to CPU 1 against 127.0.0.1@server.port with DO; seconds None: once through
+    the file (-n 1). Returns its counts, rcodes, elapsed time and latency percentiles."""
     cmd = ["taskset", "-c", "1", "dnsperf", "-s", "127.0.0.1", "-p", server.port, "-d", queries,
-           "-l", seconds, "-D", "-c", "8", "-q", "500", "-t", "2"]
+           *(["-l", seconds] if seconds else ["-n", "1"]), "-D", "-c", clients, "-q", outstanding,
+           "-t", timeout, *extra]
     if rate:
         cmd += ["-Q", rate]
     if verbose:
@@ -321,7 +325,8 @@ def dnsperf(server, queries, seconds, rate=None, verbose=False):
 
     r = {"sent": num(r"Queries sent:\s+(\d+)"), "completed": num(r"Queries completed:\s+(\d+)"),
          "lost": num(r"Queries lost:\s+(\d+)"), "qps": num(r"Queries per second:\s+([\d.]+)"),
-         "avg": num(r"Average Latency \(s\):\s+([\d.]+)")}
+         "avg": num(r"Average Latency \(s\):\s+([\d.]+)"),
+         "runtime": num(r"Run time \(s\):\s+([\d.]+)")}
     m = re.search(r"Response codes:\s+(.*)", text)
     r["rcodes"] = m.group(1).strip() if m else "?"
     lat.sort()
@@ -458,10 +463,11 @@ def round_ratios(peer, sd):
     return [p / q for p, q in zip(peer["cpu_q"], sd["cpu_q"])]
 
 
-def write_doc(doc, text):
+def write_doc(doc, text, name="serve"):
+    """Replaces the section between <!-- NAME:begin --> and <!-- NAME:end --> (or appends it)."""
     with open(doc, encoding="utf-8") as f:
         old = f.read()
-    b, e = "<!-- serve:begin -->", "<!-- serve:end -->"
+    b, e = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     if b in old and e in old:
         new = old[:old.index(b)] + text.rstrip("\n") + old[old.index(e) + len(e):]
     else:
@@ -481,8 +487,8 @@ def buildtype(build):
     return f"`, meson buildtype `{opts.get('buildtype', '?')}{lto}"
 
 
-def command_line(argv):
-    """How to repeat this run: serve.sh's BUILD= instead of --build."""
+def command_line(argv, script="bench/serve.sh"):
+    """How to repeat this run: the script's BUILD= instead of --build."""
     build, rest, i = None, [], 0
     while i < len(argv):
         if argv[i] == "--build" and i + 1 < len(argv):
@@ -495,7 +501,7 @@ def command_line(argv):
         rest.append(argv[i])
         i += 1
     rel = os.path.relpath(build, ROOT) if build and os.path.isabs(build) else build
-    return (f"BUILD={rel} " if rel else "") + " ".join(["bench/serve.sh", *rest])
+    return (f"BUILD={rel} " if rel else "") + " ".join([script, *rest])
 
 
 def main():
