@@ -837,7 +837,7 @@ static int load_file(const char *path, uint8_t **data, size_t *len, bool *mapped
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		if (m != MAP_FAILED) {
 			(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 			*data = m;
