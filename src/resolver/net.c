@@ -1,19 +1,29 @@
 /* signet-resolver — network front end. See net.h and docs/internals/resolver.md.
  *
- * One libuv loop owns every socket. A question that passes the checks
- * becomes a job on libuv's worker pool (UV_THREADPOOL_SIZE = `threads`):
- * the worker resolves it (blocking upstream I/O with deadlines) and writes
- * the reply into the job; the loop then sends it. A TCP connection counts
- * its jobs in flight and is freed only when it is closed and none is left.
+ * UDP: one thread per listen address reads and answers in batches
+ * (recvmmsg/sendmmsg, src/common/udpbatch.c). A question the cache
+ * answers, or an error, is answered right there; any other becomes a job
+ * handed to the libuv loop (a locked list and a uv_async wake-up).
+ *
+ * TCP, signals and the jobs: one libuv loop on the main thread. A job runs
+ * on libuv's worker pool (UV_THREADPOOL_SIZE = `threads`): the worker
+ * resolves it (blocking upstream I/O with deadlines) and writes the reply
+ * into the job; the loop then sends it. A TCP connection counts its jobs
+ * in flight and is freed only when it is closed and none is left.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <uv.h>
 
+#include "common/udpbatch.h"
 #include "resolver/net.h"
 #include "signet/rr.h"
 
@@ -21,16 +31,19 @@
 #define TCP_FRAME_MAX (2 + 65535)
 #define TCP_JOBS_MAX  16   /* questions in flight per connection (RFC 7766 §6.2.1.1 pipelining) */
 #define JOBS_MAX      2048 /* questions in flight overall: beyond, UDP ones are dropped */
+#define QUERY_ARENA   (1u << 20) /* parsing a question and answering it from the cache */
+#define UDP_RCVBUF    (4 << 20)
 
 typedef struct tconn tconn_t;
 
 typedef struct job {
 	uv_work_t work;
-	uv_udp_send_t send;
 	uv_write_t write;
-	uv_udp_t *udp; /* UDP: the socket it came in on */
-	tconn_t *conn; /* TCP: the connection */
+	struct job *next; /* in the hand-off list */
+	int fd;           /* UDP: the socket it came in on */
+	tconn_t *conn;    /* TCP: the connection */
 	struct sockaddr_storage peer;
+	socklen_t peerlen;
 	size_t qlen;
 	uint8_t query[TCP_FRAME_MAX];
 	size_t rlen;
@@ -47,17 +60,34 @@ struct tconn {
 	uint8_t buf[TCP_FRAME_MAX];
 };
 
+/* A UDP listener: its socket and the thread that serves it. */
+typedef struct uthread {
+	pthread_t th;
+	int fd;
+	sg_udpb_t *io;
+	sg_arena_t *arena;
+} uthread_t;
+
 static struct {
 	uv_loop_t *loop;
 	const rcfg_t *cfg;
 	resolver_t *r;
-	uv_udp_t *udp;
+	uthread_t *udp;
 	uv_tcp_t *tcp;
 	size_t naddr;
 	uv_signal_t sig[2];
-	unsigned nconn, jobs;
+	unsigned nconn;
+	atomic_uint jobs; /* handed off or on the worker pool */
+	atomic_bool udp_stop;
 	bool stopping;
-} N;
+	sg_arena_t *arena; /* the loop thread's (TCP questions) */
+
+	/* jobs from the UDP threads, waiting for the loop */
+	pthread_mutex_t mu;
+	job_t *head, **tail; /* under mu */
+	bool open;           /* under mu: the async handle takes wake-ups */
+	uv_async_t async;
+} N = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 /* ---- answering --------------------------------------------------------------- */
 
@@ -221,34 +251,6 @@ static void touch(tconn_t *c)
 		uv_timer_start(&c->timer, idle_cb, (uint64_t)N.cfg->tcp_idle_timeout * 1000, 0);
 }
 
-static void udp_sent(uv_udp_send_t *s, int status)
-{
-	(void)status;
-	free(s->data);
-}
-
-/* Sends an immediate UDP reply. uv_udp_try_send() refuses (UV_EAGAIN)
- * while any earlier uv_udp_send() on the socket is not yet reported
- * complete, which is the case whenever a worker's reply went out in the
- * same loop turn; the reply is then queued from a copy, not dropped. */
-static void udp_reply(uv_udp_t *udp, const struct sockaddr *peer, const uint8_t *msg, size_t len)
-{
-	uv_buf_t b = uv_buf_init((char *)msg, (unsigned)len);
-	if (uv_udp_try_send(udp, &b, 1, peer) >= 0)
-		return;
-	struct {
-		uv_udp_send_t send;
-		uint8_t msg[];
-	} *q = malloc(sizeof(*q) + len);
-	if (!q)
-		return;
-	memcpy(q->msg, msg, len);
-	q->send.data = q;
-	b = uv_buf_init((char *)q->msg, (unsigned)len);
-	if (uv_udp_send(&q->send, udp, &b, 1, peer, udp_sent) < 0)
-		free(q);
-}
-
 static void process_frames(tconn_t *c);
 static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
@@ -279,7 +281,7 @@ static void tcp_written(uv_write_t *w, int status)
 static void after_cb(uv_work_t *req, int status)
 {
 	job_t *j = req->data;
-	N.jobs--;
+	atomic_fetch_sub(&N.jobs, 1);
 	if (j->conn) {
 		tconn_t *c = j->conn;
 		if (status < 0 || j->rlen == 0 || c->closing) {
@@ -302,119 +304,163 @@ static void after_cb(uv_work_t *req, int status)
 		}
 		return;
 	}
-	if (status < 0 || j->rlen == 0 || N.stopping) {
-		free(j);
-		return;
-	}
-	uv_buf_t b = uv_buf_init((char *)j->reply + 2, (unsigned)j->rlen);
-	j->send.data = j;
-	if (uv_udp_send(&j->send, j->udp, &b, 1, (const struct sockaddr *)&j->peer, udp_sent) < 0)
-		free(j);
+	/* A blocking send on the UDP thread's socket: a full send buffer
+	 * waits a moment rather than losing the answer. */
+	if (status == 0 && j->rlen > 0 && !N.stopping)
+		(void)sendto(j->fd, j->reply + 2, j->rlen, 0, (const struct sockaddr *)&j->peer,
+		             j->peerlen);
+	free(j);
 }
 
-/* Parses and checks a question; queues it or answers at once. Returns
- * false when the TCP connection should be closed. */
-static bool take_query(const uint8_t *q, size_t qlen, uv_udp_t *udp, const struct sockaddr *peer,
-                       tconn_t *conn)
+enum now { NOW_DROP, NOW_CLOSE, NOW_REPLY, NOW_WORK };
+
+/* Answers a question from what is at hand — an error RCODE, or the cache —
+ * into `out` (SG_MSG_MAX octets), or says it needs resolving (NOW_WORK),
+ * should be ignored (NOW_DROP: a response) or, over TCP, end the
+ * connection (NOW_CLOSE: not even a header). Any thread. */
+static enum now answer_now(const uint8_t *q, size_t qlen, bool tcp, sg_arena_t *a, uint8_t *out,
+                           size_t *len)
 {
-	sg_arena_t *a = sg_arena_new(4096, 1 << 20);
 	sg_msg_t m;
-	bool ok = true;
-	if (!a)
-		return false;
+	*len = 0;
 	int e = sg_msg_parse(&m, q, qlen, a);
 	int rc = e == SG_OK ? check_query(&m) : sg_msg_fault_rcode(&m);
-	if (rc < 0) { /* a response, or no header to answer */
-		ok = e == SG_OK;
-		goto out;
-	}
-	static uint8_t buf[2 + SG_MSG_MAX]; /* the loop thread only */
-	size_t len = 0;
+	if (rc < 0) /* a response, or no header to answer */
+		return e == SG_OK ? NOW_DROP : NOW_CLOSE;
 	if (rc == 0) {
-		/* Answered from the cache right here: no worker, no wait. */
 		ires_t res;
 		const sg_msg_rr_t *qq = &m.rr[SG_SEC_QUESTION][0];
-		if (!iter_resolve_cached(N.r, a, qq->owner, qq->type, &res) ||
-		    build_reply(buf + 2, &len, &m, &res, conn != NULL) != SG_OK)
-			len = 0;
+		if (iter_resolve_cached(N.r, a, qq->owner, qq->type, &res) &&
+		    build_reply(out, len, &m, &res, tcp) == SG_OK)
+			return NOW_REPLY;
+		return NOW_WORK;
 	}
-	if (rc == 0 && len == 0 && N.jobs >= JOBS_MAX && !conn)
-		goto out; /* overloaded: drop, the client retries */
-	if (rc != 0 || len > 0) {
-		if (rc != 0 && (e == SG_OK ? error_reply(buf + 2, &len, &m, (unsigned)rc)
-		                           : SG_EINVAL) != SG_OK) {
-			/* Unparsable but with a header: FORMERR with the header only. */
-			if (rc != SG_RC_FORMERR || qlen < SG_MSG_HDR_LEN || (q[2] & 0x80))
-				goto out;
-			memcpy(buf + 2, q, SG_MSG_HDR_LEN);
-			buf[4] |= 0x80;
-			buf[5] = (uint8_t)((buf[5] & 0x70) | SG_RC_FORMERR | 0x80);
-			memset(buf + 6, 0, 8);
-			len = SG_MSG_HDR_LEN;
-		}
-		if (conn) {
-			job_t *jj = malloc(sizeof(*jj));
-			if (!jj)
-				goto out;
-			jj->conn = conn;
-			memcpy(jj->reply + 2, buf + 2, len);
-			jj->rlen = len;
-			jj->reply[0] = (uint8_t)(len >> 8);
-			jj->reply[1] = (uint8_t)len;
-			conn->jobs++;
-			uv_buf_t b = uv_buf_init((char *)jj->reply, (unsigned)(2 + len));
-			jj->write.data = jj;
-			if (uv_write(&jj->write, (uv_stream_t *)&conn->tcp, &b, 1, tcp_written) <
-			    0) {
-				free(jj);
-				conn->jobs--;
-				ok = false;
-			}
-		} else {
-			udp_reply(udp, peer, buf + 2, len);
-		}
-		goto out;
-	}
-	job_t *j = malloc(sizeof(*j));
-	if (!j)
-		goto out;
-	j->udp = udp;
-	j->conn = conn;
-	if (peer)
-		memcpy(&j->peer, peer,
-		       peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-		                                   : sizeof(struct sockaddr_in));
-	memcpy(j->query, q, qlen);
-	j->qlen = qlen;
+	if (e == SG_OK)
+		return error_reply(out, len, &m, (unsigned)rc) == SG_OK ? NOW_REPLY : NOW_DROP;
+	/* Unparsable but with a header: FORMERR with the header only. */
+	if (rc != SG_RC_FORMERR || qlen < SG_MSG_HDR_LEN || (q[2] & 0x80))
+		return NOW_DROP;
+	memcpy(out, q, SG_MSG_HDR_LEN);
+	out[2] |= 0x80;
+	out[3] = (uint8_t)((out[3] & 0x70) | SG_RC_FORMERR | 0x80);
+	memset(out + 4, 0, 8);
+	*len = SG_MSG_HDR_LEN;
+	return NOW_REPLY;
+}
+
+static void job_queue(job_t *j)
+{
 	j->work.data = j;
 	if (uv_queue_work(N.loop, &j->work, work_cb, after_cb) < 0) {
+		atomic_fetch_sub(&N.jobs, 1);
+		if (j->conn)
+			j->conn->jobs--;
 		free(j);
-		goto out;
 	}
-	N.jobs++;
-	if (conn)
-		conn->jobs++;
-out:
-	sg_arena_free(a);
-	return ok;
+}
+
+/* A TCP question (loop thread): answered at once, or queued. Returns
+ * false when the connection should be closed. */
+static bool take_query(const uint8_t *q, size_t qlen, tconn_t *conn)
+{
+	job_t *j = malloc(sizeof(*j));
+	if (!j)
+		return false;
+	j->conn = conn;
+	enum now k = answer_now(q, qlen, true, N.arena, j->reply + 2, &j->rlen);
+	sg_arena_reset(N.arena);
+	if (k == NOW_DROP || k == NOW_CLOSE) {
+		free(j);
+		return k == NOW_DROP;
+	}
+	conn->jobs++;
+	if (k == NOW_REPLY) {
+		j->reply[0] = (uint8_t)(j->rlen >> 8);
+		j->reply[1] = (uint8_t)j->rlen;
+		uv_buf_t b = uv_buf_init((char *)j->reply, (unsigned)(2 + j->rlen));
+		j->write.data = j;
+		if (uv_write(&j->write, (uv_stream_t *)&conn->tcp, &b, 1, tcp_written) < 0) {
+			free(j);
+			conn->jobs--;
+			return false;
+		}
+		return true;
+	}
+	memcpy(j->query, q, qlen);
+	j->qlen = qlen;
+	atomic_fetch_add(&N.jobs, 1);
+	job_queue(j);
+	return true;
 }
 
 /* ---- UDP ------------------------------------------------------------------------ */
 
-static void udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+/* Loop thread: queues the jobs the UDP threads handed off. */
+static void handoff_cb(uv_async_t *h)
 {
-	static uint8_t rbuf[65536]; /* the loop thread only */
 	(void)h;
-	(void)suggested;
-	*buf = uv_buf_init((char *)rbuf, sizeof(rbuf));
+	pthread_mutex_lock(&N.mu);
+	job_t *j = N.head;
+	N.head = NULL;
+	N.tail = &N.head;
+	pthread_mutex_unlock(&N.mu);
+	while (j) {
+		job_t *next = j->next;
+		job_queue(j);
+		j = next;
+	}
 }
 
-static void udp_recv(uv_udp_t *u, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *peer,
-                     unsigned flags)
+/* UDP thread: a question the cache could not answer goes to the loop. */
+static void handoff(int fd, const uint8_t *q, size_t qlen, const struct sockaddr *peer,
+                    socklen_t peerlen)
 {
-	if (nread <= 0 || !peer || (flags & UV_UDP_PARTIAL) || N.stopping)
+	if (atomic_load(&N.jobs) >= JOBS_MAX || peerlen > sizeof(struct sockaddr_storage))
+		return; /* overloaded: drop, the client retries */
+	job_t *j = malloc(sizeof(*j));
+	if (!j)
 		return;
-	(void)take_query((const uint8_t *)buf->base, (size_t)nread, u, peer, NULL);
+	j->fd = fd;
+	j->conn = NULL;
+	j->next = NULL;
+	memcpy(&j->peer, peer, peerlen);
+	j->peerlen = peerlen;
+	memcpy(j->query, q, qlen);
+	j->qlen = qlen;
+	pthread_mutex_lock(&N.mu);
+	if (!N.open) { /* shutting down */
+		pthread_mutex_unlock(&N.mu);
+		free(j);
+		return;
+	}
+	atomic_fetch_add(&N.jobs, 1);
+	*N.tail = j;
+	N.tail = &j->next;
+	uv_async_send(&N.async); /* under mu: the handle is not closed meanwhile */
+	pthread_mutex_unlock(&N.mu);
+}
+
+/* One datagram (sg_udpb_fn), on its UDP thread. */
+static size_t udp_query(void *ctx, const uint8_t *q, size_t qlen, const struct sockaddr *peer,
+                        socklen_t peerlen, uint8_t *out)
+{
+	uthread_t *t = ctx;
+	size_t len;
+	enum now k = answer_now(q, qlen, false, t->arena, out, &len);
+	sg_arena_reset(t->arena);
+	if (k == NOW_REPLY)
+		return len;
+	if (k == NOW_WORK)
+		handoff(t->fd, q, qlen, peer, peerlen);
+	return 0;
+}
+
+static void *udp_main(void *arg)
+{
+	uthread_t *t = arg;
+	if (sg_udpb_loop(t->io, t->fd, &N.udp_stop, udp_query, t) < 0)
+		rlog("error: UDP: recvmmsg: %s", strerror(errno));
+	return NULL;
 }
 
 /* ---- TCP ------------------------------------------------------------------------ */
@@ -430,7 +476,7 @@ static void process_frames(tconn_t *c)
 		}
 		if (c->len - off - 2 < fl)
 			break;
-		if (!take_query(c->buf + off + 2, fl, NULL, NULL, c)) {
+		if (!take_query(c->buf + off + 2, fl, c)) {
 			tconn_close(c);
 			return;
 		}
@@ -513,6 +559,9 @@ static void on_signal(uv_signal_t *s, int signum)
 	(void)s;
 	rlog("%s: shutting down", signum == SIGTERM ? "SIGTERM" : "SIGINT");
 	N.stopping = true;
+	pthread_mutex_lock(&N.mu);
+	N.open = false; /* no more wake-ups: the async handle closes now */
+	pthread_mutex_unlock(&N.mu);
 	uv_walk(N.loop, close_walk, NULL);
 }
 
@@ -533,56 +582,121 @@ static void log_stats(void)
 	     atomic_load(&st->limit_time), cs.entries, cs.bytes, (unsigned long)cs.evictions);
 }
 
+/* Stops the UDP threads started so far and frees what they used. */
+static void udp_stop_all(size_t started)
+{
+	atomic_store_explicit(&N.udp_stop, true, memory_order_release);
+	/* wakes a thread blocked in recvmmsg; it then sees udp_stop */
+	for (size_t i = 0; i < N.naddr; i++)
+		if (N.udp[i].fd >= 0)
+			shutdown(N.udp[i].fd, SHUT_RD);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(N.udp[i].th, NULL);
+}
+
+static void udp_free_all(void)
+{
+	for (size_t i = 0; i < N.naddr; i++) {
+		if (N.udp[i].fd >= 0)
+			close(N.udp[i].fd);
+		sg_udpb_free(N.udp[i].io);
+		sg_arena_free(N.udp[i].arena);
+	}
+	free(N.udp);
+	free(N.tcp);
+	sg_arena_free(N.arena);
+}
+
 int net_run(const rcfg_t *cfg, resolver_t *r)
 {
 	N.loop = uv_default_loop();
 	N.cfg = cfg;
 	N.r = r;
 	N.naddr = cfg->listen.n;
+	N.tail = &N.head;
 	if (N.naddr == 0) {
 		rlog("error: no listen address");
 		return 1;
 	}
 	N.udp = calloc(N.naddr, sizeof(*N.udp));
 	N.tcp = calloc(N.naddr, sizeof(*N.tcp));
-	if (!N.udp || !N.tcp) {
+	N.arena = sg_arena_new(0, QUERY_ARENA);
+	if (!N.udp || !N.tcp || !N.arena) {
 		rlog("error: out of memory");
 		return 1;
 	}
-	for (size_t i = 0; i < N.naddr; i++) {
+	for (size_t i = 0; i < N.naddr; i++)
+		N.udp[i].fd = -1;
+	int rc = 0;
+	for (size_t i = 0; i < N.naddr && rc == 0; i++) {
 		const cfg_addr_t *a = &cfg->listen.v[i];
 		const struct sockaddr *sa = (const struct sockaddr *)&a->ss;
-		unsigned fl = a->ss.ss_family == AF_INET6 ? UV_UDP_IPV6ONLY : 0;
-		uv_udp_init(N.loop, &N.udp[i]);
-		uv_tcp_init(N.loop, &N.tcp[i]);
-		int e = uv_udp_bind(&N.udp[i], sa, fl);
-		if (e == 0)
-			e = uv_udp_recv_start(&N.udp[i], udp_alloc, udp_recv);
-		if (e < 0) {
-			rlog("error: cannot listen on %s (UDP): %s", a->text, uv_strerror(e));
-			return 1;
+		uthread_t *t = &N.udp[i];
+		t->fd = sg_bind_socket(a, SOCK_DGRAM, UDP_RCVBUF, false);
+		if (t->fd < 0) {
+			rlog("error: cannot listen on %s (UDP): %s", a->text, strerror(errno));
+			rc = 1;
+			break;
 		}
-		e = uv_tcp_bind(&N.tcp[i], sa, a->ss.ss_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
+		t->io = sg_udpb_new();
+		t->arena = sg_arena_new(0, QUERY_ARENA);
+		if (!t->io || !t->arena) {
+			rlog("error: out of memory");
+			rc = 1;
+			break;
+		}
+		uv_tcp_init(N.loop, &N.tcp[i]);
+		int e = uv_tcp_bind(&N.tcp[i], sa, a->ss.ss_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0);
 		if (e == 0)
 			e = uv_listen((uv_stream_t *)&N.tcp[i], 128, on_connection);
 		if (e < 0) {
 			rlog("error: cannot listen on %s (TCP): %s", a->text, uv_strerror(e));
-			return 1;
+			rc = 1;
+			break;
 		}
 		rlog("listening on %s (UDP and TCP)", a->text);
 	}
 	static const int signums[2] = {SIGTERM, SIGINT};
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2 && rc == 0; i++) {
 		uv_signal_init(N.loop, &N.sig[i]);
 		uv_signal_start(&N.sig[i], on_signal, signums[i]);
 	}
 	signal(SIGPIPE, SIG_IGN);
+	size_t started = 0;
+	if (rc == 0) {
+		uv_async_init(N.loop, &N.async, handoff_cb);
+		N.open = true;
+		/* The UDP threads get no signals: libuv's handler runs here. */
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		for (; started < N.naddr; started++)
+			if (pthread_create(&N.udp[started].th, NULL, udp_main, &N.udp[started]) != 0)
+				break;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (started < N.naddr) {
+			rlog("error: cannot start UDP threads");
+			rc = 1;
+		}
+	}
+	if (rc != 0) {
+		N.stopping = true;
+		pthread_mutex_lock(&N.mu);
+		N.open = false;
+		pthread_mutex_unlock(&N.mu);
+		uv_walk(N.loop, close_walk, NULL);
+	}
 	uv_run(N.loop, UV_RUN_DEFAULT);
+	udp_stop_all(started);
 	/* Jobs still on workers finish; their after_cb frees them. */
 	uv_run(N.loop, UV_RUN_DEFAULT);
-	log_stats();
+	for (job_t *j = N.head, *next; j; j = next) { /* handed off, never queued */
+		next = j->next;
+		free(j);
+	}
+	if (rc == 0)
+		log_stats();
 	uv_loop_close(N.loop);
-	free(N.udp);
-	free(N.tcp);
-	return 0;
+	udp_free_all();
+	return rc;
 }

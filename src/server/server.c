@@ -31,12 +31,12 @@
 #include <uv.h>
 
 #include "common/log.h"
+#include "common/udpbatch.h"
 #include "server/autosign.h"
 #include "server/server.h"
 #include "signet/msg.h"
 
-#define UDP_BATCH       32
-#define UDP_BUF         4096 /* largest UDP query read and reply sent */
+#define UDP_BUF         4096 /* largest UDP reply sent */
 #define UDP_ROUNDS      8    /* recvmmsg calls per wake-up, at most */
 #define UDP_RCVBUF      (4 << 20)
 #define TCP_FRAME_MAX   (2 + 65535)
@@ -149,34 +149,6 @@ static void view_sync(sd_view_t **mine, unsigned *gen)
 
 /* ---- sockets -------------------------------------------------------------------- */
 
-static int bind_socket(const cfg_addr_t *a, int type)
-{
-	int fd = socket(a->ss.ss_family, type | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	int one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (type == SOCK_DGRAM) {
-		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-		/* Room for bursts while the thread is off the CPU: the
-		 * default (~200 KiB, a few hundred queries) overflows when
-		 * the machine is busy. FORCE needs CAP_NET_ADMIN; the plain
-		 * option is capped by net.core.rmem_max. */
-		int rcv = UDP_RCVBUF;
-		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
-			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
-	}
-	if (a->ss.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 int server_start(const cfg_t *c)
 {
 	size_t na = c->listen.n;
@@ -203,14 +175,14 @@ int server_start(const cfg_t *c)
 	for (size_t i = 0; i < na * S.nthreads; i++)
 		S.udpfd[i] = -1;
 	for (size_t a = 0; a < na; a++) {
-		S.tcpfd[a] = bind_socket(&S.addrs.v[a], SOCK_STREAM);
+		S.tcpfd[a] = sg_bind_socket(&S.addrs.v[a], SOCK_STREAM, 0, false);
 		if (S.tcpfd[a] < 0 || listen(S.tcpfd[a], 128) < 0) {
 			sd_log("error: cannot listen on %s (TCP): %s", S.addrs.v[a].text,
 			       strerror(errno));
 			return -1;
 		}
 		for (size_t t = 0; t < S.nthreads; t++) {
-			int fd = bind_socket(&S.addrs.v[a], SOCK_DGRAM);
+			int fd = sg_bind_socket(&S.addrs.v[a], SOCK_DGRAM, UDP_RCVBUF, true);
 			if (fd < 0) {
 				sd_log("error: cannot listen on %s (UDP): %s", S.addrs.v[a].text,
 				       strerror(errno));
@@ -231,108 +203,32 @@ int server_start(const cfg_t *c)
 /* ---- UDP ------------------------------------------------------------------------ */
 
 struct udp_thread {
+	sg_udpb_t *io;
 	sg_arena_t *arena;
-	/* replies are written in place: sg_answer() needs 65535 octets, so
-	 * each slot has them (2 MiB of address space; only the pages that
-	 * answers touch become resident) */
-	uint8_t *tx[UDP_BATCH];
-	uint8_t rx[UDP_BATCH][UDP_BUF];
-	struct sockaddr_storage peer[UDP_BATCH];
-	struct iovec rxiov[UDP_BATCH], txiov[UDP_BATCH];
-	struct mmsghdr rxm[UDP_BATCH], txm[UDP_BATCH];
 	sd_view_t *view;
 	unsigned gen;
 };
 
-/* Makes the first n receive slots ready again (recvmmsg changed only the
- * ones it filled; n = UDP_BATCH the first time). */
-static void udp_arm(struct udp_thread *u, int n)
+/* One datagram (sg_udpb_fn): the answer is written in place into the
+ * send slot. */
+static size_t udp_query(void *ctx, const uint8_t *q, size_t qlen, const struct sockaddr *peer,
+                        socklen_t peerlen, uint8_t *out)
 {
-	for (int i = 0; i < n; i++) {
-		u->rxiov[i] = (struct iovec){u->rx[i], UDP_BUF};
-		u->rxm[i].msg_hdr = (struct msghdr){.msg_name = &u->peer[i],
-		                                    .msg_namelen = sizeof(u->peer[i]),
-		                                    .msg_iov = &u->rxiov[i],
-		                                    .msg_iovlen = 1};
-		u->rxm[i].msg_len = 0;
-	}
-}
-
-/* Answers the n datagrams just read and sends the replies in one
- * sendmmsg (a few when the socket buffer is full). */
-static void udp_answer(struct udp_thread *u, int fd, int n)
-{
+	struct udp_thread *u = ctx;
+	(void)peer;
+	(void)peerlen;
+	view_sync(&u->view, &u->gen);
+	if (!u->view)
+		return 0;
 	sg_answer_opts_t opts = {.tcp = false, .max_udp = (uint16_t)S.udp_max, .allow_axfr = false};
-	int out = 0;
-	for (int i = 0; i < n; i++) {
-		if (u->rxm[i].msg_hdr.msg_flags & MSG_TRUNC)
-			continue; /* larger than any query we answer */
-		size_t len = 0;
-		sg_answer_info_t info;
-		enum sg_answer_action act = SG_ANSWER_DROP;
-		if (u->view)
-			act = sg_answer(u->tx[out], &len, u->view->zs, u->rx[i], u->rxm[i].msg_len,
-			                &opts, u->arena, &info);
-		sg_arena_reset(u->arena);
-		if (act != SG_ANSWER_REPLY || len == 0 || len > UDP_BUF)
-			continue;
-		u->txiov[out] = (struct iovec){u->tx[out], len};
-		u->txm[out].msg_hdr = (struct msghdr){.msg_name = &u->peer[i],
-		                                      .msg_namelen = u->rxm[i].msg_hdr.msg_namelen,
-		                                      .msg_iov = &u->txiov[out],
-		                                      .msg_iovlen = 1};
-		out++;
-	}
-	for (int sent = 0, tries = 0; sent < out && tries < UDP_BATCH; tries++) {
-		int r = sendmmsg(fd, u->txm + sent, (unsigned)(out - sent), 0);
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			sent++; /* skip the datagram that failed (e.g. bad peer) */
-			continue;
-		}
-		sent += r;
-	}
-}
-
-/* Serves what is waiting on one socket: at most UDP_ROUNDS batches. */
-static void udp_serve(struct udp_thread *u, int fd)
-{
-	for (int round = 0; round < UDP_ROUNDS; round++) {
-		udp_arm(u, UDP_BATCH);
-		int n = recvmmsg(fd, u->rxm, UDP_BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			return;
-		udp_answer(u, fd, n);
-		if (n < UDP_BATCH)
-			return;
-	}
-}
-
-/* A thread with one socket sleeps in recvmmsg itself rather than in poll:
- * one system call fewer per wake-up, which at moderate rates is most of
- * the server's CPU time per query (see docs/PERFORMANCE.md). MSG_WAITFORONE
- * blocks for the first datagram and takes whatever else is queued.
- * server_run() stops it with shutdown(SHUT_RD), which wakes the call. */
-static void udp_loop_one(struct udp_thread *u, int fd)
-{
-	udp_arm(u, UDP_BATCH);
-	for (;;) {
-		int n = recvmmsg(fd, u->rxm, UDP_BATCH, MSG_WAITFORONE, NULL);
-		if (atomic_load_explicit(&S.udp_stop, memory_order_acquire))
-			return;
-		if (n <= 0) {
-			if (n < 0 && errno != EINTR && errno != EAGAIN && errno != ENOMEM &&
-			    errno != ENOBUFS) {
-				sd_log("error: UDP: recvmmsg: %s", strerror(errno));
-				return;
-			}
-			continue;
-		}
-		view_sync(&u->view, &u->gen);
-		udp_answer(u, fd, n);
-		udp_arm(u, n);
-	}
+	size_t len = 0;
+	sg_answer_info_t info;
+	enum sg_answer_action act =
+		sg_answer(out, &len, u->view->zs, q, qlen, &opts, u->arena, &info);
+	sg_arena_reset(u->arena);
+	if (act != SG_ANSWER_REPLY || len > UDP_BUF)
+		return 0;
+	return len;
 }
 
 static void *udp_main(void *arg)
@@ -340,18 +236,20 @@ static void *udp_main(void *arg)
 	size_t t = (size_t)arg, na = S.addrs.n;
 	struct udp_thread *u = calloc(1, sizeof(*u));
 	struct pollfd *pf = calloc(na + 1, sizeof(*pf));
-	uint8_t *txmem = malloc((size_t)UDP_BATCH * SG_MSG_MAX);
 	if (u) {
 		u->arena = sg_arena_new(0, ARENA_MAX);
-		for (int i = 0; txmem && i < UDP_BATCH; i++)
-			u->tx[i] = txmem + (size_t)i * SG_MSG_MAX;
+		u->io = sg_udpb_new();
 	}
-	if (!u || !pf || !u->arena || !txmem) {
+	if (!u || !pf || !u->arena || !u->io) {
 		sd_log("error: UDP thread %zu: out of memory", t);
 		goto out;
 	}
 	if (na == 1) {
-		udp_loop_one(u, S.udpfd[t]);
+		/* one socket: sleep in recvmmsg itself (one system call fewer per
+		 * wake-up, which at moderate rates is most of the server's CPU
+		 * time per query; see docs/PERFORMANCE.md) */
+		if (sg_udpb_loop(u->io, S.udpfd[t], &S.udp_stop, udp_query, u) < 0)
+			sd_log("error: UDP: recvmmsg: %s", strerror(errno));
 		goto out;
 	}
 	for (size_t a = 0; a < na; a++)
@@ -367,17 +265,16 @@ static void *udp_main(void *arg)
 		}
 		if (pf[na].revents)
 			break;
-		view_sync(&u->view, &u->gen);
 		for (size_t a = 0; a < na; a++)
 			if (pf[a].revents & POLLIN)
-				udp_serve(u, pf[a].fd);
+				sg_udpb_serve(u->io, pf[a].fd, UDP_ROUNDS, udp_query, u);
 	}
 out:
 	if (u) {
 		sd_view_unref(u->view);
 		sg_arena_free(u->arena);
+		sg_udpb_free(u->io);
 	}
-	free(txmem);
 	free(u);
 	free(pf);
 	return NULL;
@@ -853,7 +750,7 @@ int server_run(void)
 	atomic_store_explicit(&S.udp_stop, true, memory_order_release);
 	if (write(S.stopfd, &one, sizeof(one)) < 0)
 		sd_log("error: stopping UDP threads: %s", strerror(errno));
-	/* Wakes a thread blocked in recvmmsg (udp_loop_one); it then sees udp_stop. */
+	/* Wakes a thread blocked in recvmmsg (sg_udpb_loop); it then sees udp_stop. */
 	for (size_t i = 0; i < S.addrs.n * S.nthreads; i++)
 		if (S.udpfd[i] >= 0)
 			shutdown(S.udpfd[i], SHUT_RD);
