@@ -29,6 +29,7 @@
 #define Z_MAX_NS    16
 #define LIST_MAX    4096  /* records kept from one section */
 #define KEYSETS_MAX 1024  /* key sets one client question may hold */
+#define KS_SLOTS    1024  /* parsed DNSKEY sets shared between questions */
 #define BOGUS_TTL   60    /* RFC 4035 §4.7: bogus data is not kept long */
 #define FAIL_TTL    5     /* unreachable zones and other failures */
 #define NEG_TTL_MAX 10800 /* RFC 2308 §5: 3 hours */
@@ -81,6 +82,20 @@ typedef struct zone {
 	uint32_t ttl;
 } zone_t;
 
+/* A parsed DNSKEY set, shared between the questions that use it: building
+ * an OpenSSL key costs about a third of a signature check, and every
+ * question that starts at a cached secure zone cut needs its keys. The
+ * same apex and the same DNSKEY RDATA give the same keys, so the set is
+ * found by exactly those (`id`); whether the keys are trusted stays the
+ * cached zone cut's business. */
+typedef struct shks {
+	atomic_uint refs;
+	sg_val_keyset_t *ks;
+	uint64_t h;
+	size_t len;
+	uint8_t id[]; /* lowercased apex, then each DNSKEY's length (2 octets) and RDATA */
+} shks_t;
+
 struct resolver {
 	const rcfg_t *cfg;
 	rc_cache_t *cache;
@@ -90,6 +105,8 @@ struct resolver {
 	iter_stats_t stats;
 	up_exchange_fn exchange;
 	void *exchange_ctx;
+	pthread_mutex_t ks_mu;
+	shks_t *ks_slot[KS_SLOTS]; /* under ks_mu; one reference each */
 };
 
 /* One link of the answer chain. */
@@ -118,7 +135,7 @@ typedef struct qctx {
 	bool missed;     /* ... and a link was not in the cache */
 	int limit_ede;   /* >= 0 once a limit was hit */
 	char limit_why[200];
-	sg_val_keyset_t **keysets; /* freed at the end of the question */
+	shks_t **keysets; /* released at the end of the question */
 	size_t nkeysets, capkeysets;
 } qctx_t;
 
@@ -407,17 +424,40 @@ static void zone_store(qctx_t *q, const zone_t *z)
 	sg_buf_deinit(&b);
 }
 
-/* Keeps ks until the end of the question. false (ks freed, the caller must
- * not use it): out of memory or over KEYSETS_MAX, which the other limits
- * make unreachable in practice. */
-static bool keep_keyset(qctx_t *q, sg_val_keyset_t *ks)
+static void shks_unref(shks_t *s)
 {
+	if (s && atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1) {
+		sg_val_keyset_free(s->ks);
+		free(s);
+	}
+}
+
+static shks_t *shks_wrap(sg_val_keyset_t *ks, size_t idlen)
+{
+	shks_t *s = malloc(sizeof(*s) + idlen);
+	if (!s) {
+		sg_val_keyset_free(ks);
+		return NULL;
+	}
+	atomic_init(&s->refs, 1);
+	s->ks = ks;
+	s->h = 0;
+	s->len = idlen;
+	return s;
+}
+
+/* Keeps s (one reference) until the end of the question. false (s
+ * released, the caller must not use it): out of memory or over
+ * KEYSETS_MAX, which the other limits make unreachable in practice. */
+static bool keep_keyset(qctx_t *q, shks_t *s)
+{
+	if (!s)
+		return false;
 	if (q->nkeysets == q->capkeysets) {
 		size_t nc = q->capkeysets ? q->capkeysets * 2 : 16;
-		sg_val_keyset_t **nv =
-		        nc <= KEYSETS_MAX ? sg_arena_alloc(q->a, nc * sizeof(*nv)) : NULL;
+		shks_t **nv = nc <= KEYSETS_MAX ? sg_arena_alloc(q->a, nc * sizeof(*nv)) : NULL;
 		if (!nv) {
-			sg_val_keyset_free(ks);
+			shks_unref(s);
 			return false;
 		}
 		if (q->nkeysets)
@@ -425,8 +465,58 @@ static bool keep_keyset(qctx_t *q, sg_val_keyset_t *ks)
 		q->keysets = nv;
 		q->capkeysets = nc;
 	}
-	q->keysets[q->nkeysets++] = ks;
+	q->keysets[q->nkeysets++] = s;
 	return true;
+}
+
+/* The keys of a DNSKEY set authenticated earlier: shared when the same
+ * set was parsed before, else parsed and shared. NULL: out of memory, or
+ * the set does not parse. */
+static sg_val_keyset_t *shared_keyset(qctx_t *q, const uint8_t *apex, const sg_rdata_ref_t *keys,
+                                      size_t n)
+{
+	resolver_t *r = q->r;
+	size_t al = sg_name_len(apex), len = al;
+	for (size_t i = 0; i < n; i++)
+		len += 2 + keys[i].len;
+	uint8_t *id = sg_arena_alloc(q->a, len);
+	if (!id)
+		return NULL;
+	sg_name_copy(id, apex);
+	sg_name_lower(id);
+	size_t o = al;
+	for (size_t i = 0; i < n; i++) {
+		sg_put16(id + o, (uint16_t)keys[i].len);
+		memcpy(id + o + 2, keys[i].data, keys[i].len);
+		o += 2 + keys[i].len;
+	}
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ id[i]) * 1099511628211u;
+	shks_t **slot = &r->ks_slot[h % KS_SLOTS];
+	pthread_mutex_lock(&r->ks_mu);
+	shks_t *s = *slot;
+	if (s && s->h == h && s->len == len && !memcmp(s->id, id, len))
+		atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	else
+		s = NULL;
+	pthread_mutex_unlock(&r->ks_mu);
+	if (!s) {
+		sg_val_keyset_t *ks;
+		char err[128];
+		if (sg_val_keyset_new(&ks, apex, keys, n, err, sizeof(err)) < 0 ||
+		    !(s = shks_wrap(ks, len)))
+			return NULL;
+		s->h = h;
+		memcpy(s->id, id, len);
+		atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed); /* the table's */
+		pthread_mutex_lock(&r->ks_mu);
+		shks_t *old = *slot;
+		*slot = s;
+		pthread_mutex_unlock(&r->ks_mu);
+		shks_unref(old);
+	}
+	return keep_keyset(q, s) ? s->ks : NULL;
 }
 
 /* A zone cut from the cache, or NULL. */
@@ -465,16 +555,13 @@ static zone_t *zone_load(qctx_t *q, const uint8_t *apex)
 		/* The keys were authenticated when cached: rebuild the set. */
 		sg_rdata_ref_t *refs = sg_arena_alloc(q->a, (z->dnskey.n + 1) * sizeof(*refs));
 		size_t n = 0;
-		char err[128];
 		if (!refs)
 			return NULL;
 		for (size_t i = 0; i < z->dnskey.n; i++)
 			if (z->dnskey.v[i].type == SG_T_DNSKEY)
 				refs[n++] = (sg_rdata_ref_t){z->dnskey.v[i].rdata,
 				                             z->dnskey.v[i].rdlen};
-		if (sg_val_keyset_new(&z->ks, z->apex, refs, n, err, sizeof(err)) < 0)
-			return NULL;
-		if (!keep_keyset(q, z->ks))
+		if (!(z->ks = shared_keyset(q, z->apex, refs, n)))
 			return NULL;
 	}
 	return z;
@@ -953,7 +1040,7 @@ static void zone_keys(qctx_t *q, zone_t *z)
 	snprintf(z->why, sizeof(z->why), "%s", res.text);
 	if (vr.rrset.ttl < z->ttl)
 		z->ttl = vr.rrset.ttl;
-	if (res.status == SG_VAL_SECURE && ks && !keep_keyset(q, ks)) {
+	if (res.status == SG_VAL_SECURE && ks && !keep_keyset(q, shks_wrap(ks, 0))) {
 		z->sec = SG_VAL_BOGUS;
 		z->reason = SG_VR_LIMIT;
 		snprintf(z->why, sizeof(z->why), "too many key sets for one question");
@@ -1552,7 +1639,7 @@ static bool resolve(resolver_t *r, sg_arena_t *arena, const uint8_t *qname, uint
 		name = L.cname;
 	}
 	for (size_t i = 0; i < q.nkeysets; i++)
-		sg_val_keyset_free(q.keysets[i]);
+		shks_unref(q.keysets[i]);
 	if (q.missed)
 		return false;
 	out->sec = out->rcode == SG_RC_SERVFAIL && sec != SG_VAL_BOGUS ? SG_VAL_INDETERMINATE : sec;
@@ -1724,6 +1811,7 @@ resolver_t *iter_new(const rcfg_t *cfg, char *err, size_t errcap)
 		return NULL;
 	}
 	r->cfg = cfg;
+	pthread_mutex_init(&r->ks_mu, NULL);
 	r->cache = rc_new(cfg->cache_size);
 	if (!r->cache) {
 		snprintf(err, errcap, "out of memory");
@@ -1776,6 +1864,9 @@ void iter_free(resolver_t *r)
 		return;
 	rc_free(r->cache);
 	sg_val_anchors_free(r->anchors);
+	for (size_t i = 0; i < KS_SLOTS; i++)
+		shks_unref(r->ks_slot[i]);
+	pthread_mutex_destroy(&r->ks_mu);
 	free(r);
 }
 
