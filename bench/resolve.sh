@@ -5,7 +5,7 @@
 # latency, memory; (b) cold cache: time and CPU for the name list from a fresh start.
 # Results go into docs/PERFORMANCE.md between the resolve markers. Needs root (port 53).
 #
-# usage: bench/resolve.sh [--zones 200] [--rate 40000] [--seconds 10] [--rounds 3]
+# usage: bench/resolve.sh [--zones 200] [--rate 40000] [--seconds 10] [--rounds 3] [--signet-threads 8]
 #                         [--cold-rounds 3] [--cold-concurrency 20] [--doc FILE|-]
 #        BUILD=build-rb bench/resolve.sh          (default BUILD: build)
 # See bench/README.md; the work is done by bench/resolve.py (helpers from bench/serve.py).
