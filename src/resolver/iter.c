@@ -1588,6 +1588,24 @@ static void resolve_link(qctx_t *q, const uint8_t *qname, uint16_t qtype, link_t
 
 /* ---- the client question ------------------------------------------------------------- */
 
+static void count_status(resolver_t *r, int sec)
+{
+	atomic_fetch_add(&r->stats.queries, 1);
+	switch (sec) {
+	case SG_VAL_SECURE:
+		atomic_fetch_add(&r->stats.secure, 1);
+		break;
+	case SG_VAL_INSECURE:
+		atomic_fetch_add(&r->stats.insecure, 1);
+		break;
+	case SG_VAL_BOGUS:
+		atomic_fetch_add(&r->stats.bogus, 1);
+		break;
+	default:
+		atomic_fetch_add(&r->stats.indeterminate, 1);
+	}
+}
+
 static bool resolve(resolver_t *r, sg_arena_t *arena, const uint8_t *qname, uint16_t qtype,
                     ires_t *out, bool cache_only)
 {
@@ -1643,21 +1661,14 @@ static bool resolve(resolver_t *r, sg_arena_t *arena, const uint8_t *qname, uint
 	if (q.missed)
 		return false;
 	out->sec = out->rcode == SG_RC_SERVFAIL && sec != SG_VAL_BOGUS ? SG_VAL_INDETERMINATE : sec;
-	atomic_fetch_add(&r->stats.queries, 1);
-	switch (out->sec) {
-	case SG_VAL_SECURE:
-		atomic_fetch_add(&r->stats.secure, 1);
-		break;
-	case SG_VAL_INSECURE:
-		atomic_fetch_add(&r->stats.insecure, 1);
-		break;
-	case SG_VAL_BOGUS:
-		atomic_fetch_add(&r->stats.bogus, 1);
-		break;
-	default:
-		atomic_fetch_add(&r->stats.indeterminate, 1);
-	}
+	count_status(r, out->sec);
 	return true;
+}
+
+void iter_count_kept(resolver_t *r, int sec)
+{
+	atomic_fetch_add(&r->stats.cache_answers, 1);
+	count_status(r, sec);
 }
 
 void iter_resolve(resolver_t *r, sg_arena_t *arena, const uint8_t *qname, uint16_t qtype,

@@ -71,6 +71,11 @@ void iter_set_exchange(resolver_t *r,
                                  socklen_t salen, const struct up_query *q, sg_arena_t *arena),
                        void *ctx);
 
+/* Counts a question answered with a kept reply (pktcache.c) as
+ * iter_resolve_cached() would have counted it: one question, one answer
+ * from the cache, and its validation status. */
+void iter_count_kept(resolver_t *r, int sec);
+
 /* iter_resolve() from the cache alone: true with *out filled when every
  * link of the answer is cached (no upstream query, no blocking: safe on
  * the event loop); false when one is not (then call iter_resolve()). */

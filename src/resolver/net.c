@@ -20,11 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "common/udpbatch.h"
 #include "resolver/net.h"
+#include "resolver/pktcache.h"
 #include "signet/rr.h"
 
 #define ARENA_MAX     (64u << 20) /* one resolution's memory at most */
@@ -107,17 +109,23 @@ static bool add_list(sg_msgw_t *w, int section, const rrl_t *l, bool dnssec, boo
 	return true;
 }
 
+/* The largest reply to this question: the client's EDNS size within
+ * [512, edns-size] over UDP, 65535 over TCP. */
+static size_t reply_cap(const sg_msg_t *qm, bool tcp)
+{
+	if (tcp)
+		return SG_MSG_MAX;
+	if (!qm->has_edns)
+		return SG_MSG_UDP_MIN;
+	size_t u = qm->edns.udp_size;
+	return u < SG_MSG_UDP_MIN ? SG_MSG_UDP_MIN : u > N.cfg->edns_size ? N.cfg->edns_size : u;
+}
+
 /* Builds the reply to a parsed question from the resolution result. */
 static int build_reply(uint8_t *buf, size_t *len, const sg_msg_t *qm, const ires_t *res, bool tcp)
 {
 	const rcfg_t *cfg = N.cfg;
-	size_t cap = SG_MSG_UDP_MIN;
-	if (tcp)
-		cap = SG_MSG_MAX;
-	else if (qm->has_edns)
-		cap = qm->edns.udp_size < SG_MSG_UDP_MIN   ? SG_MSG_UDP_MIN
-		      : qm->edns.udp_size > cfg->edns_size ? cfg->edns_size
-		                                           : qm->edns.udp_size;
+	size_t cap = reply_cap(qm, tcp);
 	sg_msgw_t w;
 	int e = sg_msgw_reply(&w, buf, cap, qm, (uint16_t)cfg->edns_size);
 	if (e < 0)
@@ -328,12 +336,21 @@ static enum now answer_now(const uint8_t *q, size_t qlen, bool tcp, sg_arena_t *
 	if (rc < 0) /* a response, or no header to answer */
 		return e == SG_OK ? NOW_DROP : NOW_CLOSE;
 	if (rc == 0) {
+		/* a reply kept from the same question, else the cached links */
+		rc_cache_t *c = iter_cache(N.r);
+		int64_t now = (int64_t)time(NULL);
+		int sec;
+		if (pc_lookup(c, &m, q, reply_cap(&m, tcp), now, a, out, len, &sec)) {
+			iter_count_kept(N.r, sec);
+			return NOW_REPLY;
+		}
 		ires_t res;
 		const sg_msg_rr_t *qq = &m.rr[SG_SEC_QUESTION][0];
-		if (iter_resolve_cached(N.r, a, qq->owner, qq->type, &res) &&
-		    build_reply(out, len, &m, &res, tcp) == SG_OK)
-			return NOW_REPLY;
-		return NOW_WORK;
+		if (!iter_resolve_cached(N.r, a, qq->owner, qq->type, &res) ||
+		    build_reply(out, len, &m, &res, tcp) != SG_OK)
+			return NOW_WORK;
+		pc_store(c, &m, out, *len, res.sec, res.rcode, now);
+		return NOW_REPLY;
 	}
 	if (e == SG_OK)
 		return error_reply(out, len, &m, (unsigned)rc) == SG_OK ? NOW_REPLY : NOW_DROP;

@@ -425,6 +425,83 @@ def test_cache_answers_again(nsd_lab):
     assert b.answer[0].ttl <= a.answer[0].ttl
 
 
+def _udp(srv, name, qtype, dnssec=True, payload=1232, flags=0):
+    q = dns.message.make_query(name, qtype, want_dnssec=dnssec, payload=payload)
+    q.flags |= flags
+    wire = dns.query.udp(q, srv.addr, port=srv.port, timeout=10, raise_on_truncation=False,
+                         ignore_trailing=False)
+    return q, wire
+
+
+def test_kept_replies_are_patched_per_question(nsd_lab):
+    """The third time a question comes (first: resolved; second: built from
+    the cached links, then kept; third: the kept reply), the reply carries
+    the new ID and the question name in the case it was asked, TTLs count
+    down, and the reply-shaping bits of each query still decide its shape."""
+    lab, ub, sr = nsd_lab
+    name = "mail.nsec3.org."
+    for _ in range(2):
+        _udp(sr, name, "A")
+    time.sleep(1.1)
+    q, r = _udp(sr, "MaIl.NsEc3.OrG.", "A")
+    assert r.id == q.id
+    assert r.question[0].name.to_text() == "MaIl.NsEc3.OrG."
+    assert r.rcode() == dns.rcode.NOERROR and (r.flags & dns.flags.AD)
+    assert any(rs.rdtype == dns.rdatatype.RRSIG for rs in r.answer)
+    first = _udp(sr, name, "A")[1]
+    time.sleep(2.1)
+    later = _udp(sr, name, "A")[1]
+    assert later.answer[0].ttl <= first.answer[0].ttl - 2
+    assert summary(later) == summary(first)
+    # without DO: no DNSSEC records, no AD (RFC 4035 §3.2.3)
+    for _ in range(3):
+        plain = _udp(sr, name, "A", dnssec=False)[1]
+        assert not any(rs.rdtype == dns.rdatatype.RRSIG for rs in plain.answer)
+        assert not plain.flags & dns.flags.AD
+    # the AD bit in a query without DO asks for AD (RFC 6840 §5.7)
+    for _ in range(3):
+        ad = _udp(sr, name, "A", dnssec=False, flags=dns.flags.AD)[1]
+        assert ad.flags & dns.flags.AD
+    # CD: the same data, the flag echoed
+    for _ in range(3):
+        cd = _udp(sr, name, "A", flags=dns.flags.CD)[1]
+        assert cd.flags & dns.flags.CD and summary(cd)[2] == summary(first)[2]
+
+
+def test_kept_reply_never_overflows_a_small_buffer(nsd_lab):
+    """A reply kept for a 1232-octet buffer is not served to a client that
+    offers 512: that one gets a truncated reply within its size."""
+    lab, ub, sr = nsd_lab
+    name = "no-such-name.nsec3.org."  # NXDOMAIN: SOA and NSEC3 proofs, all signed
+    for _ in range(3):
+        big = _udp(sr, name, "A")[1]
+    assert big.rcode() == dns.rcode.NXDOMAIN and big.flags & dns.flags.AD
+    assert len(big.to_wire()) > 512 and not big.flags & dns.flags.TC
+    for _ in range(2):
+        q = dns.message.make_query(name, "A", want_dnssec=True, payload=512)
+        wire = dns.query.udp(q, sr.addr, port=sr.port, timeout=10, raise_on_truncation=False)
+        assert wire.flags & dns.flags.TC
+        assert len(wire.to_wire()) <= 512
+
+
+def test_kept_replies_counted(nsd_lab, tmp_path):
+    """Questions answered with a kept reply count in the exit statistics
+    like any other answer from the cache."""
+    lab, ub, sr = nsd_lab
+    own = Resolver(tmp_path / "r", lab.root_hints, lab.anchor)
+    try:
+        for _ in range(5):
+            own.query("www.example.org.", "A")
+    finally:
+        own.stop()
+    m = re.search(r"stats: (\d+) questions, \d+ upstream queries, (\d+) links from cache; "
+                  r"secure (\d+)", own.log_text())
+    assert m, own.log_text()[-2000:]
+    questions, cached, secure = map(int, m.groups())
+    # and the readiness probe (localhost., a secure NXDOMAIN in the lab root)
+    assert questions == 6 and secure == 6 and cached >= 4
+
+
 def test_wrong_anchor_is_bogus(nsd_lab, tmp_path):
     """A trust anchor that matches no root key: everything is bogus, for
     Unbound and for us."""
