@@ -340,7 +340,7 @@ static enum now answer_now(const uint8_t *q, size_t qlen, bool tcp, sg_arena_t *
 		rc_cache_t *c = iter_cache(N.r);
 		int64_t now = (int64_t)time(NULL);
 		int sec;
-		if (pc_lookup(c, &m, q, reply_cap(&m, tcp), now, a, out, len, &sec)) {
+		if (pc_lookup(c, &m, q, reply_cap(&m, tcp), now, out, SG_MSG_MAX, len, &sec)) {
 			iter_count_kept(N.r, sec);
 			return NOW_REPLY;
 		}

@@ -1,9 +1,10 @@
 /* signet-resolver — built replies kept for the questions asked again. See
  * pktcache.h and docs/internals/resolver.md.
  *
- * Blob in the cache: born (8 octets, the `now` it was built at), sec (1),
- * the number of TTL fields n (2), their offsets in the reply (2 each),
- * then the reply. */
+ * Blob in the cache: the reply first (so a lookup copies the blob straight
+ * into the caller's send buffer and the reply is in place), then the
+ * offsets of its n TTL fields (2 octets each), then a trailer: n (2), sec
+ * (1) and born (8 octets, the `now` it was built at). */
 #include <string.h>
 
 #include "resolver/pktcache.h"
@@ -18,7 +19,7 @@
 #define PC_EDNS    0x10
 #define PC_TTL_MAX   256  /* TTL fields in one kept reply; replies with more are not kept */
 #define PC_REPLY_MAX 4096 /* octets of one kept reply (UDP replies are smaller) */
-#define PC_HDR     11
+#define PC_TRAILER 11
 
 static uint8_t kind_of(const sg_msg_t *q)
 {
@@ -94,52 +95,51 @@ void pc_store(rc_cache_t *c, const sg_msg_t *q, const uint8_t *reply, size_t len
 	    (rcode != SG_RC_NOERROR && rcode != SG_RC_NXDOMAIN) || len > PC_REPLY_MAX ||
 	    len < SG_MSG_HDR_LEN || (sg_get16(reply + 2) & SG_MSG_TC))
 		return;
-	uint8_t blob[PC_HDR + 2 * PC_TTL_MAX + PC_REPLY_MAX];
+	uint8_t blob[PC_REPLY_MAX + 2 * PC_TTL_MAX + PC_TRAILER];
 	uint16_t off[PC_TTL_MAX];
 	uint32_t min;
 	int n = ttl_fields(reply, len, off, &min);
 	if (n <= 0 || min == 0) /* no record to bound its life, or one about to expire */
 		return;
+	memcpy(blob, reply, len);
+	uint8_t *p = blob + len;
+	for (int i = 0; i < n; i++, p += 2)
+		sg_put16(p, off[i]);
+	sg_put16(p, (uint16_t)n);
+	p[2] = (uint8_t)sec;
 	for (int i = 0; i < 8; i++)
-		blob[i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
-	blob[8] = (uint8_t)sec;
-	sg_put16(blob + 9, (uint16_t)n);
-	for (int i = 0; i < n; i++)
-		sg_put16(blob + PC_HDR + 2 * i, off[i]);
-	memcpy(blob + PC_HDR + 2 * n, reply, len);
+		p[3 + i] = (uint8_t)((uint64_t)now >> (56 - 8 * i));
+	p += PC_TRAILER;
 	const sg_msg_rr_t *qq = &q->rr[SG_SEC_QUESTION][0];
 	/* A cache that refuses (full of larger entries, out of memory) only
 	 * means the next question takes the long way. */
-	int e = rc_put(c, qq->owner, qq->type, kind_of(q), blob, PC_HDR + 2 * (size_t)n + len,
-	               now + min);
+	int e = rc_put(c, qq->owner, qq->type, kind_of(q), blob, (size_t)(p - blob), now + min);
 	(void)e;
 }
 
 bool pc_lookup(rc_cache_t *c, const sg_msg_t *q, const uint8_t *qwire, size_t cap, int64_t now,
-               sg_arena_t *a, uint8_t *out, size_t *len, int *sec)
+               uint8_t *out, size_t outcap, size_t *len, int *sec)
 {
 	const sg_msg_rr_t *qq = &q->rr[SG_SEC_QUESTION][0];
-	void *v;
 	size_t bl;
-	if (rc_get(c, qq->owner, qq->type, kind_of(q), now, a, &v, &bl, NULL) != SG_OK)
+	if (rc_get_into(c, qq->owner, qq->type, kind_of(q), now, out, outcap, &bl, NULL) != SG_OK ||
+	    bl < PC_TRAILER)
 		return false;
-	const uint8_t *b = v;
-	if (bl < PC_HDR)
+	const uint8_t *t = out + bl - PC_TRAILER;
+	size_t n = sg_get16(t);
+	if (PC_TRAILER + 2 * n + SG_MSG_HDR_LEN > bl)
 		return false;
-	size_t n = sg_get16(b + 9);
-	if (PC_HDR + 2 * n + SG_MSG_HDR_LEN > bl)
-		return false;
-	size_t rl = bl - PC_HDR - 2 * n;
+	size_t rl = bl - PC_TRAILER - 2 * n;
 	size_t nl = sg_name_len(qq->owner);
 	if (rl > cap || SG_MSG_HDR_LEN + nl > rl)
 		return false;
 	int64_t born = 0;
 	for (int i = 0; i < 8; i++)
-		born = (int64_t)((uint64_t)born << 8 | b[i]);
+		born = (int64_t)((uint64_t)born << 8 | t[3 + i]);
 	uint32_t age = now > born ? (uint32_t)(now - born) : 0;
-	memcpy(out, b + PC_HDR + 2 * n, rl);
+	const uint8_t *offs = out + rl;
 	for (size_t i = 0; i < n; i++) {
-		size_t o = sg_get16(b + PC_HDR + 2 * i);
+		size_t o = sg_get16(offs + 2 * i);
 		if (o + 4 > rl)
 			return false;
 		uint32_t ttl = sg_get32(out + o);
@@ -150,6 +150,6 @@ bool pc_lookup(rc_cache_t *c, const sg_msg_t *q, const uint8_t *qwire, size_t ca
 	memcpy(out, qwire, 2);
 	memcpy(out + SG_MSG_HDR_LEN, qwire + SG_MSG_HDR_LEN, nl);
 	*len = rl;
-	*sec = b[8];
+	*sec = t[2];
 	return true;
 }

@@ -29,10 +29,11 @@
 #include "signet/msg.h"
 
 /* The reply to query q (parsed from qwire) if one is kept and fits in cap
- * octets: written to out with q's ID, question-name case and TTLs aged to
+ * octets: written to out (outcap octets of room; what follows the reply
+ * there is scratch) with q's ID, question-name case and TTLs aged to
  * `now`; *sec gets the validation status it was built with. */
 bool pc_lookup(rc_cache_t *c, const sg_msg_t *q, const uint8_t *qwire, size_t cap, int64_t now,
-               sg_arena_t *a, uint8_t *out, size_t *len, int *sec);
+               uint8_t *out, size_t outcap, size_t *len, int *sec);
 
 /* Keeps `reply` (len octets, built just now for q) when it qualifies
  * (see above); sec and rcode are what it was built from. */

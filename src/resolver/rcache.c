@@ -231,8 +231,10 @@ int rc_put(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, cons
 	return SG_OK;
 }
 
-int rc_get(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, int64_t now,
-           sg_arena_t *arena, void **out, size_t *len, int64_t *expire)
+/* The lookup both getters share: copies the blob to the buffer `dst`
+ * returns (arena: allocated there; else `buf` of `cap` octets). */
+static int get(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, int64_t now,
+               sg_arena_t *arena, void *buf, size_t cap, void **out, size_t *len, int64_t *expire)
 {
 	uint8_t lname[SG_NAME_MAX];
 	size_t nl = lower_name(lname, name);
@@ -251,9 +253,13 @@ int rc_get(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, int6
 		c->misses++;
 		goto out;
 	}
-	void *p = sg_arena_alloc(arena, e->len ? e->len : 1);
+	void *p = buf;
+	if (arena)
+		p = sg_arena_alloc(arena, e->len ? e->len : 1);
+	else if (e->len > cap)
+		p = NULL;
 	if (!p) {
-		rc = SG_ENOMEM;
+		rc = arena ? SG_ENOMEM : SG_ESPACE;
 		goto out;
 	}
 	memcpy(p, e->data + e->namelen, e->len);
@@ -268,6 +274,19 @@ int rc_get(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, int6
 out:
 	pthread_mutex_unlock(&c->mu);
 	return rc;
+}
+
+int rc_get(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, int64_t now,
+           sg_arena_t *arena, void **out, size_t *len, int64_t *expire)
+{
+	return get(c, name, type, kind, now, arena, NULL, 0, out, len, expire);
+}
+
+int rc_get_into(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, int64_t now,
+                void *buf, size_t cap, size_t *len, int64_t *expire)
+{
+	void *out;
+	return get(c, name, type, kind, now, NULL, buf, cap, &out, len, expire);
 }
 
 void rc_remove(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind)

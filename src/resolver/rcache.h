@@ -48,6 +48,11 @@ SG_WUR int rc_put(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kin
 SG_WUR int rc_get(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, int64_t now,
                   sg_arena_t *arena, void **out, size_t *len, int64_t *expire);
 
+/* rc_get() into the caller's buffer `buf` of `cap` octets instead of an
+ * arena; SG_ESPACE (nothing copied) when the blob is larger. */
+SG_WUR int rc_get_into(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind,
+                       int64_t now, void *buf, size_t cap, size_t *len, int64_t *expire);
+
 /* Removes one entry (no-op when absent). */
 void rc_remove(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind);
 

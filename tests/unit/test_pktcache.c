@@ -87,7 +87,7 @@ static void kept_reply_is_patched(void **state)
 	make_query(qb2, &q2, f->a, 0x2222, "WWW.Example.ORG.", true, true, 1232);
 	size_t len;
 	int sec = -1;
-	assert_true(pc_lookup(f->c, &q2, qb2, 1232, 1020, f->a, out, &len, &sec));
+	assert_true(pc_lookup(f->c, &q2, qb2, 1232, 1020, out, sizeof(out), &len, &sec));
 	assert_int_equal(sec, SG_VAL_SECURE);
 	assert_int_equal(len, rl);
 	assert_int_equal(sg_msg_parse(&r, out, len, f->a), SG_OK);
@@ -103,8 +103,8 @@ static void kept_reply_is_patched(void **state)
 	assert_memory_equal(out + 2, rb + 2, SG_MSG_HDR_LEN - 2);
 
 	/* gone once the smallest TTL (50) has run out */
-	assert_true(pc_lookup(f->c, &q2, qb2, 1232, 1049, f->a, out, &len, &sec));
-	assert_false(pc_lookup(f->c, &q2, qb2, 1232, 1050, f->a, out, &len, &sec));
+	assert_true(pc_lookup(f->c, &q2, qb2, 1232, 1049, out, sizeof(out), &len, &sec));
+	assert_false(pc_lookup(f->c, &q2, qb2, 1232, 1050, out, sizeof(out), &len, &sec));
 }
 
 static void key_and_size(void **state)
@@ -119,13 +119,13 @@ static void key_and_size(void **state)
 	pc_store(f->c, &q, rb, rl, SG_VAL_INSECURE, SG_RC_NOERROR, 1000);
 	/* without DO, or without EDNS: another key */
 	make_query(qb2, &q2, f->a, 2, "key.example.org.", true, false, 1232);
-	assert_false(pc_lookup(f->c, &q2, qb2, 1232, 1001, f->a, out, &len, &sec));
+	assert_false(pc_lookup(f->c, &q2, qb2, 1232, 1001, out, sizeof(out), &len, &sec));
 	make_query(qb2, &q2, f->a, 2, "key.example.org.", false, false, 0);
-	assert_false(pc_lookup(f->c, &q2, qb2, 512, 1001, f->a, out, &len, &sec));
+	assert_false(pc_lookup(f->c, &q2, qb2, 512, 1001, out, sizeof(out), &len, &sec));
 	/* the same question with room for less than the reply: not served */
 	make_query(qb2, &q2, f->a, 2, "key.example.org.", true, true, 512);
-	assert_false(pc_lookup(f->c, &q2, qb2, rl - 1, 1001, f->a, out, &len, &sec));
-	assert_true(pc_lookup(f->c, &q2, qb2, rl, 1001, f->a, out, &len, &sec));
+	assert_false(pc_lookup(f->c, &q2, qb2, rl - 1, 1001, out, sizeof(out), &len, &sec));
+	assert_true(pc_lookup(f->c, &q2, qb2, rl, 1001, out, sizeof(out), &len, &sec));
 	assert_int_equal(sec, SG_VAL_INSECURE);
 }
 
@@ -151,18 +151,18 @@ static void not_kept(void **state)
 		make_query(qb, &q, f->a, 7, cases[i].name, true, true, 1232);
 		size_t rl = make_reply(rb, &q, cases[i].rcode, cases[i].tc);
 		pc_store(f->c, &q, rb, rl, cases[i].sec, cases[i].rcode, 1000);
-		assert_false(pc_lookup(f->c, &q, qb, 1232, 1000, f->a, out, &len, &sec));
+		assert_false(pc_lookup(f->c, &q, qb, 1232, 1000, out, sizeof(out), &len, &sec));
 	}
 	/* NXDOMAIN secure is kept */
 	make_query(qb, &q, f->a, 7, "nx.example.org.", true, true, 1232);
 	size_t rl = make_reply(rb, &q, SG_RC_NXDOMAIN, false);
 	pc_store(f->c, &q, rb, rl, SG_VAL_SECURE, SG_RC_NXDOMAIN, 1000);
-	assert_true(pc_lookup(f->c, &q, qb, 1232, 1000, f->a, out, &len, &sec));
+	assert_true(pc_lookup(f->c, &q, qb, 1232, 1000, out, sizeof(out), &len, &sec));
 	/* a reply that does not walk (cut short) is refused */
 	make_query(qb, &q, f->a, 7, "short.example.org.", true, true, 1232);
 	rl = make_reply(rb, &q, SG_RC_NOERROR, false);
 	pc_store(f->c, &q, rb, rl - 3, SG_VAL_SECURE, SG_RC_NOERROR, 1000);
-	assert_false(pc_lookup(f->c, &q, qb, 1232, 1000, f->a, out, &len, &sec));
+	assert_false(pc_lookup(f->c, &q, qb, 1232, 1000, out, sizeof(out), &len, &sec));
 }
 
 int main(void)

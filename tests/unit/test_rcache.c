@@ -47,6 +47,23 @@ static void put_get_case_insensitive(void **state)
 	rc_free(c);
 }
 
+static void get_into_caller_buffer(void **state)
+{
+	(void)state;
+	rc_cache_t *c = rc_new(1 << 20);
+	uint8_t n[SG_NAME_MAX], buf[8];
+	size_t len = 0;
+	int64_t exp;
+	assert_int_equal(rc_put(c, name(n, "into.example."), 1, 3, "abcdef", 6, 100), SG_OK);
+	assert_int_equal(rc_get_into(c, n, 1, 3, 50, buf, 5, &len, &exp), SG_ESPACE);
+	assert_int_equal(rc_get_into(c, n, 1, 3, 50, buf, 6, &len, &exp), SG_OK);
+	assert_int_equal(len, 6);
+	assert_int_equal(exp, 100);
+	assert_memory_equal(buf, "abcdef", 6);
+	assert_int_equal(rc_get_into(c, n, 1, 3, 100, buf, sizeof(buf), &len, NULL), SG_ENOTFOUND);
+	rc_free(c);
+}
+
 static void expiry(void **state)
 {
 	(void)state;
@@ -171,6 +188,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(put_get_case_insensitive),
+	        cmocka_unit_test(get_into_caller_buffer),
 	        cmocka_unit_test(expiry),
 	        cmocka_unit_test(eviction_lru_and_bound),
 	        cmocka_unit_test(removal_keeps_probe_runs),
