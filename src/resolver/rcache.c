@@ -19,9 +19,17 @@ struct ent {
 	uint8_t data[]; /* namelen octets of lowercased name, then len octets of blob */
 };
 
+/* A table slot keeps the entry's hash beside the pointer: a probe reads
+ * an entry only when the hash matches (one cache miss per lookup, not one
+ * per slot probed). */
+typedef struct slot {
+	uint32_t hash;
+	ent_t *e; /* NULL: empty */
+} slot_t;
+
 struct rc_cache {
 	pthread_mutex_t mu;
-	ent_t **slot; /* open addressing, linear probing */
+	slot_t *slot; /* open addressing, linear probing */
 	size_t cap;   /* power of two */
 	size_t count;
 	size_t bytes, max_bytes;
@@ -34,7 +42,7 @@ struct rc_cache {
 static size_t charge(const ent_t *e)
 {
 	/* the entry, and two slots' worth of table (the load stays below 1/2) */
-	return sizeof(*e) + e->namelen + e->len + 2 * sizeof(ent_t *);
+	return sizeof(*e) + e->namelen + e->len + 2 * sizeof(slot_t);
 }
 
 rc_cache_t *rc_new(size_t max_bytes)
@@ -77,10 +85,11 @@ static uint32_t key_hash(const uint8_t *lname, uint16_t type, uint8_t kind)
 	return h;
 }
 
-static bool key_eq(const ent_t *e, uint32_t h, const uint8_t *lname, size_t nl, uint16_t type,
+static bool key_eq(const slot_t *s, uint32_t h, const uint8_t *lname, size_t nl, uint16_t type,
                    uint8_t kind)
 {
-	return e->hash == h && e->type == type && e->kind == kind && e->namelen == nl &&
+	const ent_t *e = s->e;
+	return s->hash == h && e->type == type && e->kind == kind && e->namelen == nl &&
 	       memcmp(e->data, lname, nl) == 0;
 }
 
@@ -90,7 +99,7 @@ static size_t probe(const rc_cache_t *c, uint32_t h, const uint8_t *lname, size_
 {
 	size_t mask = c->cap - 1;
 	size_t i = h & mask;
-	while (c->slot[i] && !key_eq(c->slot[i], h, lname, nl, type, kind))
+	while (c->slot[i].e && !key_eq(&c->slot[i], h, lname, nl, type, kind))
 		i = (i + 1) & mask;
 	return i;
 }
@@ -125,18 +134,17 @@ static void slot_delete(rc_cache_t *c, size_t i)
 {
 	size_t mask = c->cap - 1;
 	size_t j = i;
-	c->slot[i] = NULL;
+	c->slot[i].e = NULL;
 	for (;;) {
 		j = (j + 1) & mask;
-		ent_t *e = c->slot[j];
-		if (!e)
+		if (!c->slot[j].e)
 			return;
-		size_t home = e->hash & mask;
-		/* Can e move to i? Only if its home is not cyclically in (i, j]. */
+		size_t home = c->slot[j].hash & mask;
+		/* Can it move to i? Only if its home is not cyclically in (i, j]. */
 		bool in = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!in) {
-			c->slot[i] = e;
-			c->slot[j] = NULL;
+			c->slot[i] = c->slot[j];
+			c->slot[j].e = NULL;
 			i = j;
 		}
 	}
@@ -145,7 +153,7 @@ static void slot_delete(rc_cache_t *c, size_t i)
 static void drop(rc_cache_t *c, ent_t *e)
 {
 	size_t i = probe(c, e->hash, e->data, e->namelen, e->type, e->kind);
-	if (c->slot[i] == e)
+	if (c->slot[i].e == e)
 		slot_delete(c, i);
 	lru_unlink(c, e);
 	c->bytes -= charge(e);
@@ -156,17 +164,16 @@ static void drop(rc_cache_t *c, ent_t *e)
 static int grow(rc_cache_t *c)
 {
 	size_t ncap = c->cap * 2;
-	ent_t **ns = calloc(ncap, sizeof(*ns));
+	slot_t *ns = calloc(ncap, sizeof(*ns));
 	if (!ns)
 		return SG_ENOMEM;
 	for (size_t i = 0; i < c->cap; i++) {
-		ent_t *e = c->slot[i];
-		if (!e)
+		if (!c->slot[i].e)
 			continue;
-		size_t j = e->hash & (ncap - 1);
-		while (ns[j])
+		size_t j = c->slot[i].hash & (ncap - 1);
+		while (ns[j].e)
 			j = (j + 1) & (ncap - 1);
-		ns[j] = e;
+		ns[j] = c->slot[i];
 	}
 	free(c->slot);
 	c->slot = ns;
@@ -205,8 +212,8 @@ int rc_put(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, cons
 	}
 	pthread_mutex_lock(&c->mu);
 	size_t i = probe(c, e->hash, lname, nl, type, kind);
-	if (c->slot[i]) {
-		drop(c, c->slot[i]);
+	if (c->slot[i].e) {
+		drop(c, c->slot[i].e);
 		i = probe(c, e->hash, lname, nl, type, kind);
 	}
 	/* Make room: least recently used first. */
@@ -222,7 +229,7 @@ int rc_put(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, cons
 		}
 	}
 	i = probe(c, e->hash, lname, nl, type, kind);
-	c->slot[i] = e;
+	c->slot[i] = (slot_t){e->hash, e};
 	lru_push(c, e);
 	c->count++;
 	c->bytes += charge(e);
@@ -242,7 +249,7 @@ static int get(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind, 
 	int rc = SG_ENOTFOUND;
 	pthread_mutex_lock(&c->mu);
 	size_t i = probe(c, h, lname, nl, type, kind);
-	ent_t *e = c->slot[i];
+	ent_t *e = c->slot[i].e;
 	if (!e) {
 		c->misses++;
 		goto out;
@@ -296,8 +303,8 @@ void rc_remove(rc_cache_t *c, const uint8_t *name, uint16_t type, uint8_t kind)
 	uint32_t h = key_hash(lname, type, kind);
 	pthread_mutex_lock(&c->mu);
 	size_t i = probe(c, h, lname, nl, type, kind);
-	if (c->slot[i])
-		drop(c, c->slot[i]);
+	if (c->slot[i].e)
+		drop(c, c->slot[i].e);
 	pthread_mutex_unlock(&c->mu);
 }
 
