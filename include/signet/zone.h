@@ -253,6 +253,13 @@ typedef struct sg_zone_find {
  * plus one binary search for prev. */
 enum sg_zone_find_kind sg_zone_find(const sg_zone_t *z, const uint8_t *name, sg_zone_find_t *res);
 
+/* sg_zone_find() that fills prev only when want_prev: the binary search
+ * over every node in canonical order is the dearest part of a lookup that
+ * does not match, and only NSEC denial needs it (NSEC3 proofs, answers
+ * without DNSSEC, glue checks do not). */
+enum sg_zone_find_kind sg_zone_find_opt(const sg_zone_t *z, const uint8_t *name,
+					sg_zone_find_t *res, bool want_prev);
+
 /* Is `name` glue or occluded: strictly below a zone cut or below a DNAME?
  * (The cut's own NS RRset is not glue.) Names outside the zone: false. */
 bool sg_zone_is_glue(const sg_zone_t *z, const uint8_t *name);

@@ -857,7 +857,8 @@ static void resolve(ctx_t *c)
 	for (unsigned step = 0; step < CHAIN_MAX; step++) {
 		seen[step] = name;
 		sg_zone_find_t f;
-		sg_zone_find(c->z, name, &f);
+		/* prev (the NSEC-order predecessor) serves only NSEC denials */
+		sg_zone_find_opt(c->z, name, &f, c->dnssec && c->az->denial == SG_DENIAL_NSEC);
 		if (f.kind == SG_ZF_EXACT || f.kind == SG_ZF_NXDOMAIN || f.kind == SG_ZF_WILDCARD)
 			unfake(c, &f);
 		const uint8_t *next = NULL;

@@ -416,6 +416,12 @@ static void lookup_exact_and_nxdomain(void **state)
 	/* after the last name */
 	assert_int_equal(find(z, "zz.example.", &f), SG_ZF_NXDOMAIN);
 	assert_true(node_is(z, f.prev, "z.example."));
+	/* without prev: the same verdict and encloser, prev left NULL */
+	uint8_t qn[SG_NAME_MAX];
+	N(qn, "y.m.example.");
+	assert_int_equal(sg_zone_find_opt(z, qn, &f, false), SG_ZF_NXDOMAIN);
+	assert_true(node_is(z, f.encloser, "m.example."));
+	assert_null(f.prev);
 
 	assert_int_equal(find(z, "example.com.", &f), SG_ZF_OUTZONE);
 	assert_int_equal(find(z, ".", &f), SG_ZF_OUTZONE);

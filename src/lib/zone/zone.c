@@ -1241,6 +1241,12 @@ static size_t predecessor(const sg_zone_t *z, const uint8_t *name)
 
 enum sg_zone_find_kind sg_zone_find(const sg_zone_t *z, const uint8_t *name, sg_zone_find_t *res)
 {
+	return sg_zone_find_opt(z, name, res, true);
+}
+
+enum sg_zone_find_kind sg_zone_find_opt(const sg_zone_t *z, const uint8_t *name,
+					sg_zone_find_t *res, bool want_prev)
+{
 	memset(res, 0, sizeof(*res));
 	if (!sg_name_is_subdomain(name, z->origin)) {
 		res->kind = SG_ZF_OUTZONE;
@@ -1279,7 +1285,8 @@ enum sg_zone_find_kind sg_zone_find(const sg_zone_t *z, const uint8_t *name, sg_
 		return res->kind;
 	}
 	res->encloser = cn;
-	res->prev = &z->nodes[predecessor(z, name)];
+	if (want_prev)
+		res->prev = &z->nodes[predecessor(z, name)];
 	const uint8_t *cname = z->names + cn->name;
 	size_t cl = sg_name_len(cname);
 	if (cl + 2 <= SG_NAME_MAX) {
@@ -1385,7 +1392,7 @@ int sg_zone_check(const sg_zone_t *z, sg_zone_report_t *rep)
 					if (!t || !sg_name_is_subdomain(t, z->origin))
 						continue;
 					sg_zone_find_t fr;
-					if (sg_zone_find(z, t, &fr) != SG_ZF_DELEGATION)
+					if (sg_zone_find_opt(z, t, &fr, false) != SG_ZF_DELEGATION)
 						continue;
 					const sg_zone_node_t *tn = sg_zone_lookup(z, t);
 					if (tn && (sg_zone_node_find(z, tn, SG_T_A) ||
