@@ -1134,8 +1134,10 @@ const sg_zone_rrset_t *sg_zone_node_find(const sg_zone_t *z, const sg_zone_node_
 	const struct sg_zone_rrset *v = &z->rrsets[n->rrset_first];
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (v[mid].type == type)
+		if (v[mid].type == type) {
+			__builtin_prefetch(&z->rrs[v[mid].rr_first]); /* read next, as a rule */
 			return &v[mid];
+		}
 		if (v[mid].type < type)
 			lo = mid + 1;
 		else
@@ -1197,7 +1199,11 @@ static uint32_t lookup_index(const sg_zone_t *z, const uint8_t *name)
 			return NO_NODE;
 		if (e == TOMBSTONE || z->hash[s].h != h)
 			continue;
-		if (sg_name_equal(z->names + z->nodes[e - 1].name, name))
+		const struct sg_zone_node *nd = &z->nodes[e - 1];
+		/* A match is almost sure now: start fetching its RRsets (the
+		 * caller's next step) while the name is compared. */
+		__builtin_prefetch(&z->rrsets[nd->rrset_first]);
+		if (sg_name_equal(z->names + nd->name, name))
 			return e - 1;
 	}
 }
