@@ -355,15 +355,9 @@ def main():
         sys.exit(f"resolve.py: {binary} not built")
     out = os.path.join(ROOT, "bench/out/resolve")
     os.makedirs(out, exist_ok=True)
-    meta = {"versions": f"{serve.version(['unbound', '-V'])}, {serve.version(['nsd', '-v'])},"
-                        f" dnsperf {serve.dnsperf_version()}",
-            "bin": os.path.relpath(binary, ROOT) + serve.buildtype(a.build),
-            "btime": datetime.datetime.fromtimestamp(os.path.getmtime(binary), datetime.timezone.utc)
-            .strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "cmd": serve.command_line(sys.argv[1:], "bench/resolve.sh"), "notes": ""}
-    if a.notes != "-" and os.path.exists(a.notes):
-        with open(a.notes, encoding="utf-8") as f:
-            meta["notes"] = f.read().strip()
+    meta = serve.run_meta(binary, a.build,
+                          f"{serve.version(['unbound', '-V'])}, {serve.version(['nsd', '-v'])},"
+                          f" dnsperf {serve.dnsperf_version()}", "bench/resolve.sh", a.notes)
     L = build_lab(out, a.zones)
     names_file = os.path.join(out, f"names-{a.zones}.txt")
     qs = name_list(a.zones, names_file)

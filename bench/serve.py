@@ -384,7 +384,7 @@ def section(results, args, meta):
     L = ["<!-- serve:begin -->", "## Serving (bench/serve.sh)", "",
          f"Run {now:%Y-%m-%d %H:%M} UTC on {os.cpu_count()} CPUs ({model}), {mem:.1f} GiB RAM, "
          f"Linux {platform.release()}.",
-         f"Versions: {meta['versions']}. signetd binary: `{meta['signetd']}` ({meta['btime']}).",
+         f"Versions: {meta['versions']}. signetd binary: `{meta['bin']}` ({meta['btime']}).",
          "",
          "Method: the three servers serve the same NSEC3-signed zone (signed by `signet sign --nsec3`,",
          "no salt, 0 iterations) at the same time, each on its own 127.0.0.1 port, each pinned to",
@@ -504,6 +504,21 @@ def command_line(argv, script="bench/serve.sh"):
     return (f"BUILD={rel} " if rel else "") + " ".join([script, *rest])
 
 
+def run_meta(binary, build, versions, script, notes):
+    """What a results section says about its run: peer versions, the measured binary (with its
+    meson buildtype and time), the command line to repeat it, and the text of the notes file
+    (`notes`: a path, or - for none) that ends the section."""
+    meta = {"versions": versions,
+            "bin": os.path.relpath(binary, ROOT) + buildtype(build),
+            "btime": datetime.datetime.fromtimestamp(os.path.getmtime(binary), datetime.timezone.utc)
+            .strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "cmd": command_line(sys.argv[1:], script), "notes": ""}
+    if notes != "-" and os.path.exists(notes):
+        with open(notes, encoding="utf-8") as f:
+            meta["notes"] = f.read().strip()
+    return meta
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -529,15 +544,9 @@ def main():
             sys.exit(f"serve.py: {b} not built")
     out = os.path.join(ROOT, "bench/out/serve")
     os.makedirs(out, exist_ok=True)
-    meta = {"versions": f"{version(['nsd', '-v'])}, {version(['knotd', '-V'])},"
-                        f" dnsperf {dnsperf_version()}",
-            "signetd": os.path.relpath(signetd, ROOT) + buildtype(a.build),
-            "btime": datetime.datetime.fromtimestamp(os.path.getmtime(signetd), datetime.timezone.utc)
-            .strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "cmd": command_line(sys.argv[1:]), "notes": ""}
-    if a.notes != "-" and os.path.exists(a.notes):
-        with open(a.notes, encoding="utf-8") as f:
-            meta["notes"] = f.read().strip()
+    meta = run_meta(signetd, a.build,
+                    f"{version(['nsd', '-v'])}, {version(['knotd', '-V'])}, dnsperf {dnsperf_version()}",
+                    "bench/serve.sh", a.notes)
     results = {}
     for n in [int(x) for x in a.sizes.split(",")]:
         log(f"== {n} records")
