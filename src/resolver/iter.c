@@ -552,7 +552,7 @@ static zone_t *zone_load(qctx_t *q, const uint8_t *apex)
 	if (r.bad || z->naddr > Z_MAX_ADDR || z->nns > Z_MAX_NS)
 		return NULL;
 	if (z->sec == SG_VAL_SECURE) {
-		/* The keys were authenticated when cached: rebuild the set. */
+		/* The keys were authenticated when cached: parse them once, share. */
 		sg_rdata_ref_t *refs = sg_arena_alloc(q->a, (z->dnskey.n + 1) * sizeof(*refs));
 		size_t n = 0;
 		if (!refs)

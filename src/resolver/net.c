@@ -285,6 +285,25 @@ static void tcp_written(uv_write_t *w, int status)
 	}
 }
 
+/* Writes a job's reply (j->rlen octets at j->reply + 2) to its TCP
+ * connection with the length prefix; the job is freed when written. false:
+ * the write could not start (job freed, connection's count dropped; the
+ * caller closes the connection). */
+static bool tcp_send(job_t *j)
+{
+	tconn_t *c = j->conn;
+	j->reply[0] = (uint8_t)(j->rlen >> 8);
+	j->reply[1] = (uint8_t)j->rlen;
+	uv_buf_t b = uv_buf_init((char *)j->reply, (unsigned)(2 + j->rlen));
+	j->write.data = j;
+	if (uv_write(&j->write, (uv_stream_t *)&c->tcp, &b, 1, tcp_written) < 0) {
+		free(j);
+		c->jobs--;
+		return false;
+	}
+	return true;
+}
+
 /* Back on the loop: send the reply. */
 static void after_cb(uv_work_t *req, int status)
 {
@@ -301,15 +320,8 @@ static void after_cb(uv_work_t *req, int status)
 				tconn_close(c);
 			return;
 		}
-		j->reply[0] = (uint8_t)(j->rlen >> 8);
-		j->reply[1] = (uint8_t)j->rlen;
-		uv_buf_t b = uv_buf_init((char *)j->reply, (unsigned)(2 + j->rlen));
-		j->write.data = j;
-		if (uv_write(&j->write, (uv_stream_t *)&c->tcp, &b, 1, tcp_written) < 0) {
-			free(j);
-			c->jobs--;
+		if (!tcp_send(j))
 			tconn_close(c);
-		}
 		return;
 	}
 	/* A blocking send on the UDP thread's socket: a full send buffer
@@ -391,18 +403,8 @@ static bool take_query(const uint8_t *q, size_t qlen, tconn_t *conn)
 		return k == NOW_DROP;
 	}
 	conn->jobs++;
-	if (k == NOW_REPLY) {
-		j->reply[0] = (uint8_t)(j->rlen >> 8);
-		j->reply[1] = (uint8_t)j->rlen;
-		uv_buf_t b = uv_buf_init((char *)j->reply, (unsigned)(2 + j->rlen));
-		j->write.data = j;
-		if (uv_write(&j->write, (uv_stream_t *)&conn->tcp, &b, 1, tcp_written) < 0) {
-			free(j);
-			conn->jobs--;
-			return false;
-		}
-		return true;
-	}
+	if (k == NOW_REPLY)
+		return tcp_send(j);
 	memcpy(j->query, q, qlen);
 	j->qlen = qlen;
 	atomic_fetch_add(&N.jobs, 1);
