@@ -59,6 +59,8 @@ size_t sg_name_copy(uint8_t *dst, const uint8_t *src);
 const uint8_t *sg_name_suffix(const uint8_t *name, unsigned n);
 /* Case-insensitive hash of a name (for hash tables). */
 uint32_t sg_name_hash(const uint8_t *name);
+/* The same for a name whose wire length n (sg_name_len) is known. */
+uint32_t sg_name_hash_len(const uint8_t *name, size_t n);
 
 /* Reads a possibly compressed name at msg[*pos] (RFC 1035 §4.1.4). Pointers
  * must point backwards inside msg; loops, forward and out-of-bounds

@@ -553,6 +553,30 @@ static void test_case_and_mixed_case_compression(void **state)
 	assert_name(m.rr[1][0].owner, "mail.ExAmple.COM.");
 }
 
+/* Compression folds only ASCII letters: octets that differ by 0x20 but are
+ * not letters ('@' 0x40, '`' 0x60) name different labels. */
+static void test_compression_folds_only_letters(void **state)
+{
+	(void)state;
+	uint8_t buf[512], q[SG_NAME_MAX], o[SG_NAME_MAX], same[SG_NAME_MAX];
+	name(q, "x@Y.example.");
+	name(o, "x`y.example.");
+	name(same, "X@y.EXAMPLE.");
+	sg_msgw_t w;
+	size_t len;
+	assert_int_equal(sg_msgw_init(&w, buf, sizeof(buf), 1, SG_MSG_QR, 0, 0), SG_OK);
+	assert_int_equal(sg_msgw_question(&w, q, SG_T_A, SG_C_IN), SG_OK);
+	assert_int_equal(sg_msgw_rr(&w, 1, o, SG_T_A, SG_C_IN, 60, A1, 4), SG_OK);
+	assert_int_equal(sg_msgw_rr(&w, 1, same, SG_T_A, SG_C_IN, 60, A2, 4), SG_OK);
+	assert_int_equal(sg_msgw_finish(&w, &len), SG_OK);
+	/* o: its own first label, then a pointer to "example."; same: one pointer */
+	assert_int_equal(len, 12 + 13 + 4 + (4 + 2) + 10 + 4 + 2 + 10 + 4);
+	sg_msg_t m;
+	assert_int_equal(sg_msg_parse(&m, buf, len, arena), SG_OK);
+	assert_name(m.rr[1][0].owner, "x`y.example.");
+	assert_name(m.rr[1][1].owner, "x\\@Y.example."); /* @ is escaped in text */
+}
+
 static void test_rollback_restores_table(void **state)
 {
 	(void)state;
@@ -929,6 +953,7 @@ int main(void)
 	        cmocka_unit_test(test_compression_shrinks),
 	        cmocka_unit_test(test_no_compression_in_rfc3597_types),
 	        cmocka_unit_test(test_case_and_mixed_case_compression),
+	        cmocka_unit_test(test_compression_folds_only_letters),
 	        cmocka_unit_test(test_rollback_restores_table),
 	        cmocka_unit_test(test_truncation_exact_limit),
 	        cmocka_unit_test(test_opt_reservation),

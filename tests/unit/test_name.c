@@ -516,6 +516,7 @@ static void equal_hash_word_boundaries(void **state)
 		assert_int_equal(sg_name_equal(b, a), same);
 		if (same)
 			assert_int_equal(sg_name_hash(a), sg_name_hash(b));
+		assert_int_equal(sg_name_hash_len(a, sg_name_len(a)), sg_name_hash(a));
 	}
 }
 

@@ -512,15 +512,17 @@ static bool name_at_equal(const uint8_t *buf, size_t off, const uint8_t *name)
 			return false;
 		if (c == 0)
 			return true;
-		for (unsigned i = 1; i <= c; i++) {
-			uint8_t a = buf[off + i], b = name[i];
-			if (a >= 'A' && a <= 'Z')
-				a = (uint8_t)(a + 32);
-			if (b >= 'A' && b <= 'Z')
-				b = (uint8_t)(b + 32);
-			if (a != b)
-				return false;
-		}
+		/* names in one reply mostly repeat with the same case */
+		if (memcmp(buf + off + 1, name + 1, c) != 0)
+			for (unsigned i = 1; i <= c; i++) {
+				uint8_t a = buf[off + i], b = name[i];
+				if (a >= 'A' && a <= 'Z')
+					a = (uint8_t)(a + 32);
+				if (b >= 'A' && b <= 'Z')
+					b = (uint8_t)(b + 32);
+				if (a != b)
+					return false;
+			}
 		off += (size_t)c + 1;
 		name += c + 1;
 	}
@@ -558,9 +560,9 @@ static int put_name(sg_msgw_t *w, const uint8_t *name)
 	size_t at[128];
 	unsigned n = 0;
 	uint16_t ptr = 0;
-	size_t lit = 0;
+	size_t lit = 0, len = sg_name_len(name);
 	while (name[lit]) {
-		uint32_t h = sg_name_hash(name + lit);
+		uint32_t h = sg_name_hash_len(name + lit, len - lit);
 		ptr = comp_find(w, h, name + lit);
 		if (ptr)
 			break;

@@ -304,8 +304,12 @@ size_t sg_name_copy(uint8_t *dst, const uint8_t *src)
 
 uint32_t sg_name_hash(const uint8_t *name)
 {
+	return sg_name_hash_len(name, sg_name_len(name));
+}
+
+uint32_t sg_name_hash_len(const uint8_t *name, size_t n)
+{
 	/* eight lowercased octets at a time, multiply-xorshift mixing */
-	size_t n = sg_name_len(name);
 	uint64_t h = 0x243f6a8885a308d3ull ^ n;
 	/* whole words; as in sg_name_equal the last one may overlap */
 	for (size_t i = 0; i < n; i += 8) {

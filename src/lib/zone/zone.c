@@ -337,8 +337,8 @@ static void slots_free(struct slot *p, size_t n)
 	big_free(p, n * sizeof(struct slot));
 }
 
-/* sg_name_hash() is FNV-1a, whose low bits mix poorly; the table indexes
- * by low bits, so finish with a murmur3 avalanche. */
+/* The table indexes by the low bits of sg_name_hash(); a murmur3 finish
+ * spreads every input bit over them. */
 static uint32_t name_hash(const uint8_t *name)
 {
 	uint32_t h = sg_name_hash(name);
