@@ -16,6 +16,7 @@ over the server's processes; VmHWM = the largest peak of one process).
 """
 import argparse
 import datetime
+import glob
 import json
 import os
 import platform
@@ -147,6 +148,20 @@ class Server:
             total[0] += int(fields[11])  # utime (field 14)
             total[1] += int(fields[12])  # stime (field 15)
         return total[0] / CLK, total[1] / CLK
+
+    def sched(self):
+        """(seconds on the CPU, times put on the CPU) over every thread of the server's processes,
+        from /proc/PID/task/TID/schedstat: the same run time as utime+stime, in nanoseconds."""
+        run = slices = 0
+        for p in self.pids():
+            for f in glob.glob(f"/proc/{p}/task/*/schedstat"):
+                try:
+                    with open(f) as fh:
+                        v = fh.read().split()
+                    run, slices = run + int(v[0]), slices + int(v[2])
+                except (OSError, IndexError, ValueError):
+                    pass  # the thread ended
+        return run / 1e9, slices
 
     def memory(self):
         """(sum VmRSS, sum Pss, largest VmHWM) in KiB over the server's processes."""
@@ -364,13 +379,36 @@ def measure(servers, queries, args):
         res[s.name]["mem"] = s.memory()
         log(f"  max {s.name}: {r['qps']:.0f} q/s ({res[s.name]['max_cpu_q']:.2f} us CPU/query),"
             f" RSS/PSS/HWM {res[s.name]['mem']} KiB")
+    for rate in [int(x) for x in args.sweep.split(",") if x]:
+        for s in servers:
+            c0, w0 = s.sched()
+            r = dnsperf(s, queries, args.sweep_seconds, rate=rate)
+            c1, w1 = s.sched()
+            done = r["completed"] or float("nan")
+            res[s.name].setdefault("sweep", []).append(
+                (rate, (c1 - c0) / done * 1e6, (w1 - w0) / done))
+            log(f"  sweep {rate} q/s {s.name}: {(c1 - c0) / done * 1e6:.2f} us CPU/query,"
+                f" {(w1 - w0) / done:.3f} wake-ups/query")
     for s in servers:
         rs = res[s.name]
+        if len(rs.get("sweep", [])) >= 2:
+            rs["fit"] = fit_wakes(rs["sweep"])
         rs["cpu_med"] = statistics.median(rs["cpu_q"])
         # the latency of the run whose CPU/query was the median one
         mid = sorted(range(len(rs["cpu_q"])), key=lambda i: rs["cpu_q"][i])[len(rs["cpu_q"]) // 2]
         rs["lat"] = rs["runs"][mid]
     return res
+
+
+def fit_wakes(sweep):
+    """Least squares CPU/query = a * wake-ups/query + b over the sweep's rates: a is what one
+    wake-up of the server costs (sleeping, being woken, waking the client), b the work per
+    query itself."""
+    xs, ys = [w for _, _, w in sweep], [c for _, c, _ in sweep]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    a = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else float("nan")
+    return a, my - a * mx
 
 
 # ---- report ---------------------------------------------------------------------------
@@ -436,6 +474,26 @@ def section(results, args, meta):
         L.append("Response codes (median round): " + "; ".join(
             f"{name}: {r['lat']['rcodes']}" for name, r in res.items()) + ".")
         L.append("")
+        if sd and sd.get("fit"):
+            rates = [rt for rt, _, _ in sd["sweep"]]
+            L += ["Rate sweep (`--sweep`, one run of " + f"{args.sweep_seconds} s per rate and server;"
+                  " run time and times put on the CPU from /proc/PID/task/*/schedstat): CPU µs/query"
+                  " (wake-ups of the server per query), and the least-squares fit CPU/query = a ×"
+                  " wake-ups/query + b: a is what one wake-up costs (going to sleep, being woken,"
+                  " waking dnsperf — IPIs in this VM), b the work per query. dnsperf decides how many"
+                  " queries one wake-up finds, so at a fixed rate a × wake-ups is a floor that no"
+                  " server's own work moves.", "",
+                  "| server | " + " | ".join(f"{rt} q/s" for rt in rates)
+                  + " | a µs/wake-up | b µs/query | b ratio (server/signetd) |",
+                  "|---|" + "---:|" * (len(rates) + 3)]
+            for name, r in res.items():
+                if not r.get("fit"):
+                    continue
+                a_, b_ = r["fit"]
+                L.append(f"| {name} | " + " | ".join(f"{c:.2f} ({w:.3f})" for _, c, w in r["sweep"])
+                         + f" | {a_:.1f} | {b_:.2f} | "
+                         + ("—" if name == "signetd" else f"{b_ / sd['fit'][1]:.2f}") + " |")
+            L.append("")
         peers = {k: v for k, v in res.items() if k != "signetd"}
         if sd and peers:
             cheap = min(peers, key=lambda k: peers[k]["cpu_med"])
@@ -527,6 +585,9 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--queries", type=int, default=200000)
+    ap.add_argument("--sweep", default="10000,20000,40000,80000",
+                    help="comma-separated offered rates for the wake-up fit ('' for none)")
+    ap.add_argument("--sweep-seconds", type=int, default=5)
     ap.add_argument("--servers", default="signetd,nsd,knot")
     ap.add_argument("--doc", default=os.path.join(ROOT, "docs/PERFORMANCE.md"),
                     help="file to update, - to print the section")
