@@ -13,6 +13,8 @@ run; median over the rounds), latency percentiles from that run (dnsperf
 -v), the maximum QPS (dnsperf unthrottled) and resident memory (sum of
 VmRSS, and of Pss which counts memory shared between forked processes once,
 over the server's processes; VmHWM = the largest peak of one process).
+Then a rate sweep (--sweep) fits CPU/query = a * wake-ups/query + b, which
+separates what one wake-up of the server costs from the work per query.
 """
 import argparse
 import datetime
@@ -151,7 +153,8 @@ class Server:
 
     def sched(self):
         """(seconds on the CPU, times put on the CPU) over every thread of the server's processes,
-        from /proc/PID/task/TID/schedstat: the same run time as utime+stime, in nanoseconds."""
+        from /proc/PID/task/TID/schedstat: the run time that utime+stime round to ticks, read
+        in nanoseconds."""
         run = slices = 0
         for p in self.pids():
             for f in glob.glob(f"/proc/{p}/task/*/schedstat"):

@@ -27,6 +27,8 @@
 #define GLUE_MAX    64 /* additional RRsets (glue) one referral can carry */
 #define DEFAULT_UDP 1232
 #define N3_HASH     20 /* SHA-1, the only NSEC3 hash (RFC 5155 §11) */
+#define PREFETCH_RRS    16  /* records of an RRset fetched ahead (put_set) */
+#define PREFETCH_OCTETS 512 /* of each one's RDATA */
 
 /* ==== served zones ======================================================== */
 
@@ -422,14 +424,19 @@ typedef struct ctx {
 	uint8_t names[CHAIN_MAX][SG_NAME_MAX]; /* DNAME-synthesized targets */
 } ctx_t;
 
-/* Starts reading an RRset's records from memory, all at once rather than
- * one cache miss after the other as they are copied. */
+/* Starts reading an RRset's first records from memory, all at once rather
+ * than one cache miss after the other as they are copied. (Only the start
+ * of the first few: a huge RRset mostly ends in truncation, and the rest
+ * is read in order anyway.) */
 static void prefetch_set(const sg_zone_t *z, const sg_zone_rrset_t *rs)
 {
 	uint16_t len;
-	for (size_t i = 0, n = rs ? sg_zone_rrset_count(rs) : 0; i < n; i++) {
+	size_t n = rs ? sg_zone_rrset_count(rs) : 0;
+	if (n > PREFETCH_RRS)
+		n = PREFETCH_RRS;
+	for (size_t i = 0; i < n; i++) {
 		const uint8_t *rd = sg_zone_rrset_rdata(z, rs, i, &len);
-		for (size_t o = 0; o < len; o += 64)
+		for (size_t o = 0; o < len && o < PREFETCH_OCTETS; o += 64)
 			__builtin_prefetch(rd + o);
 	}
 }
