@@ -106,6 +106,7 @@ class Server:
         self.name, self.port, self.dir = name, port, workdir
         self.proc = None
         self.logf = None
+        self.echo = False  # the floor: echoes queries, answers nothing
 
     def start(self, cmd):
         self.logf = open(os.path.join(self.dir, "log"), "w")
@@ -198,7 +199,7 @@ class Server:
                 try:
                     s.sendto(q, ("127.0.0.1", self.port))
                     r = s.recv(4096)
-                    if r[:2] == q[:2] and r[3] & 0xF == 0 and r[6:8] != b"\0\0":
+                    if r[:2] == q[:2] and (self.echo or (r[3] & 0xF == 0 and r[6:8] != b"\0\0")):
                         return
                 except OSError:
                     pass
@@ -285,6 +286,16 @@ zone:
     file: "{signed}"
 """)
     s.start(["knotd", "-c", conf])
+    return s
+
+
+def start_floor(workdir):
+    """bench/floor.c: receives and sends as signetd does, answers nothing (see the file)."""
+    s = Server("floor", free_port(), workdir)
+    binary = os.path.join(workdir, "floor")
+    run(["cc", "-O2", "-o", binary, os.path.join(ROOT, "bench/floor.c")])
+    s.echo = True
+    s.start([binary, s.port])
     return s
 
 
@@ -427,7 +438,7 @@ def section(results, args, meta):
          f"Linux {platform.release()}.",
          f"Versions: {meta['versions']}. signetd binary: `{meta['bin']}` ({meta['btime']}).",
          "",
-         "Method: the three servers serve the same NSEC3-signed zone (signed by `signet sign --nsec3`,",
+         "Method: the servers serve the same NSEC3-signed zone (signed by `signet sign --nsec3`,",
          "no salt, 0 iterations) at the same time, each on its own 127.0.0.1 port, each pinned to",
          "CPU 0 (`taskset -c 0`) with one UDP worker (signetd `udp.threads: 1`, NSD",
          "`server-count: 1`, Knot `udp-workers: 1`); dnsperf is pinned to CPU 1 and sets DO",
@@ -443,7 +454,8 @@ def section(results, args, meta):
          "core, and the server shares its core with whatever else runs). Memory after the runs:",
          "RSS = sum of VmRSS over the server's processes; PSS = sum of Pss (smaps_rollup), which",
          "counts pages shared by NSD's forked processes once — the fair comparison; HWM = largest",
-         "VmHWM of one process.",
+         "VmHWM of one process. `floor` is bench/floor.c: no DNS work at all, only signetd's way of",
+         "receiving and sending (it echoes each query with QR set), measured the same way.",
          "",
          f"Query mix (`bench/genqueries.py`, {args.queries} queries, fixed seed, dnsperf loops over",
          "it): 40% existing names (A/AAAA/TXT/MX), 20% NXDOMAIN, 15% NODATA (SRV at existing",
@@ -497,7 +509,7 @@ def section(results, args, meta):
                          + f" | {a_:.1f} | {b_:.2f} | "
                          + ("—" if name == "signetd" else f"{b_ / sd['fit'][1]:.2f}") + " |")
             L.append("")
-        peers = {k: v for k, v in res.items() if k != "signetd"}
+        peers = {k: v for k, v in res.items() if k not in ("signetd", "floor")}
         if sd and peers:
             cheap = min(peers, key=lambda k: peers[k]["cpu_med"])
             c = peers[cheap]
@@ -512,6 +524,19 @@ def section(results, args, meta):
                      f" {statistics.median(round_ratios(c, sd)):.2f}x), and"
                      f" {sd['mem'][0] / c['mem'][0]:.2f}x its RSS, {sd['mem'][1] / c['mem'][1]:.2f}x its PSS"
                      f" ({'ok' if mem_ok else 'more'}).")
+            fl = res.get("floor")
+            if fl:
+                f0 = fl["cpu_med"]
+                L.append(f"Floor: bench/floor.c, which receives and sends as signetd does but answers"
+                         f" nothing (the query comes back with QR set), costs {f0:.2f} µs/query at the"
+                         f" same rate — what this machine charges any server for the traffic alone,"
+                         f" so no server can use less than that and the best possible ratio to"
+                         f" {cheap} is {c['cpu_med'] / f0:.2f}x. Above the floor (the part a server's"
+                         f" own code decides) signetd uses {sd['cpu_med'] - f0:.2f} µs/query and"
+                         f" {cheap} {c['cpu_med'] - f0:.2f}: {(c['cpu_med'] - f0) / (sd['cpu_med'] - f0):.2f}x."
+                         f" The 1.2x target on the total needs signetd at or below"
+                         f" {c['cpu_med'] / 1.2 - f0:.2f} µs above the floor, i.e."
+                         f" {(c['cpu_med'] / 1.2 - f0) / (c['cpu_med'] - f0):.2f}x of {cheap}'s.")
             L.append("")
     if meta.get("notes"):
         L += [meta["notes"], ""]
@@ -591,7 +616,8 @@ def main():
     ap.add_argument("--sweep", default="10000,20000,40000,80000",
                     help="comma-separated offered rates for the wake-up fit ('' for none)")
     ap.add_argument("--sweep-seconds", type=int, default=5)
-    ap.add_argument("--servers", default="signetd,nsd,knot")
+    ap.add_argument("--servers", default="signetd,nsd,knot,floor",
+                    help="of signetd, nsd, knot and floor (bench/floor.c: no DNS work at all)")
     ap.add_argument("--doc", default=os.path.join(ROOT, "docs/PERFORMANCE.md"),
                     help="file to update, - to print the section")
     ap.add_argument("--notes", default=os.path.join(ROOT, "bench/serve-notes.md"),
@@ -625,6 +651,8 @@ def main():
                     servers.append(start_nsd(signed, wd))
                 elif name == "knot":
                     servers.append(start_knot(signed, wd))
+                elif name == "floor":
+                    servers.append(start_floor(wd))
                 else:
                     sys.exit(f"serve.py: unknown server {name}")
                 servers[-1].wait_ready(600)
