@@ -683,10 +683,12 @@ static void nxdomain(ctx_t *c, const uint8_t *name, const sg_zone_find_t *f)
 	}
 }
 
-/* Queues the A/AAAA RRsets of name for the additional section, once each.
- * sigs: with their RRSIGs (authoritative data; glue has none). */
-static void pend_addresses(ctx_t *c, const sg_zone_node_t *gn, bool sigs, bool required)
+/* Queues the A/AAAA RRsets of node gn for the additional section, once
+ * each; with their RRSIGs unless gn is glue (below a cut or a DNAME: the
+ * node's flags say so, which sg_zone_is_glue() would look up again). */
+static void pend_addresses(ctx_t *c, const sg_zone_node_t *gn, bool required)
 {
+	bool sigs = !(sg_zone_node_flags(gn) & (SG_ZN_BELOW_CUT | SG_ZN_BELOW_DNAME));
 	static const uint16_t addr[2] = {SG_T_A, SG_T_AAAA};
 	for (int t = 0; t < 2; t++) {
 		const sg_zone_rrset_t *a = sg_zone_node_find(c->z, gn, addr[t]);
@@ -713,7 +715,7 @@ static void add_targets(ctx_t *c, const sg_zone_rrset_t *rs)
 			continue;
 		const sg_zone_node_t *gn = sg_zone_lookup(c->z, rd + skip);
 		if (gn)
-			pend_addresses(c, gn, !sg_zone_is_glue(c->z, rd + skip), false);
+			pend_addresses(c, gn, false);
 	}
 }
 
@@ -818,8 +820,7 @@ static void referral(ctx_t *c, const uint8_t *name, const sg_zone_node_t *cut)
 		const sg_zone_node_t *gn = sg_zone_lookup(z, target);
 		if (!gn)
 			continue;
-		pend_addresses(c, gn, !sg_zone_is_glue(z, target),
-		               sg_name_is_subdomain(target, cutname));
+		pend_addresses(c, gn, sg_name_is_subdomain(target, cutname));
 	}
 }
 
