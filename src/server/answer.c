@@ -55,7 +55,8 @@ struct sg_authzone {
 	/* NSEC: indexes of the nodes owning an NSEC, in canonical order */
 	uint32_t *nsec;
 	size_t nnsec;
-	/* NSEC3: the chain sorted by hash, and for each node its matching entry (+1, 0 = none) */
+	/* NSEC3: the chain sorted by hash, and for each node the owner of its
+	 * matching NSEC3 (node index + 1, 0 = none: one read fewer than the entry) */
 	uint8_t n3alg;
 	uint16_t n3iter;
 	uint8_t n3saltlen;
@@ -193,7 +194,7 @@ static int index_nsec3(sg_authzone_t *az, const sg_zone_rrset_t *param)
 		memcpy(key.hash, h, N3_HASH);
 		const n3ent_t *e = bsearch(&key, az->n3, az->nn3, sizeof(n3ent_t), n3cmp);
 		if (e)
-			az->n3_of_node[i] = (uint32_t)(e - az->n3) + 1;
+			az->n3_of_node[i] = e->node + 1;
 	}
 	az->denial = SG_DENIAL_NSEC3;
 	return SG_OK;
@@ -561,13 +562,8 @@ static bool wildcard_of(uint8_t buf[SG_NAME_MAX], const uint8_t *ce)
 
 /* ---- NSEC3 --------------------------------------------------------------- */
 
-static const sg_zone_node_t *n3_node(const ctx_t *c, const n3ent_t *e)
-{
-	return sg_zone_node(c->z, e->node);
-}
-
-/* The NSEC3 entry matching (or, failing that, covering) the hash of name. */
-static const n3ent_t *n3_lookup(const ctx_t *c, const uint8_t *name)
+/* The owner of the NSEC3 matching (or, failing that, covering) the hash of name. */
+static const sg_zone_node_t *n3_lookup(const ctx_t *c, const uint8_t *name)
 {
 	const sg_authzone_t *az = c->az;
 	uint8_t h[N3_HASH];
@@ -583,19 +579,20 @@ static const n3ent_t *n3_lookup(const ctx_t *c, const uint8_t *name)
 			hi = mid;
 	}
 	/* below the first hash: the last NSEC3 wraps around and covers it */
-	return &az->n3[lo ? lo - 1 : az->nn3 - 1];
+	return sg_zone_node(c->z, az->n3[lo ? lo - 1 : az->nn3 - 1].node);
 }
 
-static void pend_n3(ctx_t *c, const n3ent_t *e)
+/* n3: the owner of an NSEC3 (NULL: none) */
+static void pend_n3(ctx_t *c, const sg_zone_node_t *n3)
 {
-	if (e)
-		pend_denial(c, n3_node(c, e), SG_T_NSEC3);
+	pend_denial(c, n3, SG_T_NSEC3);
 }
 
-static const n3ent_t *n3_match_node(const ctx_t *c, const sg_zone_node_t *n)
+/* The owner of the NSEC3 that matches node n, or NULL. */
+static const sg_zone_node_t *n3_match_node(const ctx_t *c, const sg_zone_node_t *n)
 {
 	uint32_t k = c->az->n3_of_node[sg_zone_node_index(c->z, n)];
-	return k ? &c->az->n3[k - 1] : NULL;
+	return k ? sg_zone_node(c->z, k - 1) : NULL;
 }
 
 /* RFC 5155 §7.2.1: the closest (provable) encloser proof for name, starting
@@ -604,7 +601,7 @@ static const n3ent_t *n3_match_node(const ctx_t *c, const sg_zone_node_t *n)
  * closer name; returns that encloser. */
 static const sg_zone_node_t *n3_ce_proof(ctx_t *c, const uint8_t *name, const sg_zone_node_t *ce)
 {
-	const n3ent_t *m = NULL;
+	const sg_zone_node_t *m = NULL;
 	for (; ce; ce = sg_zone_node_parent(c->z, ce))
 		if ((m = n3_match_node(c, ce)))
 			break;
@@ -653,7 +650,7 @@ static void nodata(ctx_t *c, const uint8_t *name, const sg_zone_node_t *n,
 			n3_ce_proof(c, name, wild->encloser);
 			pend_n3(c, n3_match_node(c, n));
 		} else {
-			const n3ent_t *m = n3_match_node(c, n);
+			const sg_zone_node_t *m = n3_match_node(c, n);
 			if (m)
 				pend_n3(c, m); /* RFC 5155 §7.2.3 */
 			else /* RFC 5155 §7.2.4: DS (or an opt-out empty non-terminal) */
@@ -801,7 +798,7 @@ static void referral(ctx_t *c, const uint8_t *name, const sg_zone_node_t *cut)
 		else if (c->az->denial == SG_DENIAL_NSEC)
 			pend_denial(c, cut, SG_T_NSEC); /* RFC 4035 §3.1.4: no DS */
 		else if (c->az->denial == SG_DENIAL_NSEC3) {
-			const n3ent_t *m = n3_match_node(c, cut);
+			const sg_zone_node_t *m = n3_match_node(c, cut);
 			if (m)
 				pend_n3(c, m);
 			else /* RFC 5155 §7.2.7: opt-out */
