@@ -217,6 +217,25 @@ void sg_zone_rrset_source(const sg_zone_t *z, const sg_zone_rrset_t *rs, size_t 
 /* The node named exactly `name` (case-insensitive), or NULL. O(1). */
 const sg_zone_node_t *sg_zone_lookup(const sg_zone_t *z, const uint8_t *name);
 
+/* Looking ahead over a batch of queries (signetd's UDP loop), so that their
+ * waits for memory overlap. sg_zone_ahead_start starts fetching the index
+ * slot of `name`; each sg_zone_ahead_step, called later, uses what the
+ * previous one fetched and starts fetching the next link: the node (or,
+ * when the name is not a node, the slot of its parent, up to the apex),
+ * then the node's name and RRsets, then the records of the RRset of `type`
+ * and of its RRSIGs. Returns false when there is nothing more to fetch.
+ * Hints only: results come from sg_zone_lookup/sg_zone_find as before.
+ * `name` must be at or below the origin (sg_zone_find's OUTZONE check is
+ * not repeated) and stay where it is until the last step. */
+typedef struct {
+	const uint8_t *name;
+	uint32_t h, node;
+	uint16_t type;
+	uint8_t depth, next;
+} sg_zone_ahead_t;
+void sg_zone_ahead_start(const sg_zone_t *z, sg_zone_ahead_t *a, const uint8_t *name, uint16_t type);
+bool sg_zone_ahead_step(const sg_zone_t *z, sg_zone_ahead_t *a);
+
 /* What a query for a name meets, per RFC 1034 §4.3.2 and RFC 4592 §3.3. */
 enum sg_zone_find_kind {
 	/* The name exists: node. It may be an empty non-terminal (no RRsets),

@@ -19,6 +19,7 @@ struct sg_udpb {
 	struct iovec rxiov[SG_UDPB_BATCH], txiov[SG_UDPB_BATCH];
 	struct mmsghdr rxm[SG_UDPB_BATCH], txm[SG_UDPB_BATCH];
 	uint8_t *txmem;
+	sg_udpb_ahead_fn ahead;
 };
 
 sg_udpb_t *sg_udpb_new(void)
@@ -44,6 +45,13 @@ void sg_udpb_free(sg_udpb_t *u)
 	free(u);
 }
 
+#define AHEAD_WINDOW 2 /* datagrams looked ahead of the one being answered */
+
+void sg_udpb_set_ahead(sg_udpb_t *u, sg_udpb_ahead_fn ahead)
+{
+	u->ahead = ahead;
+}
+
 /* Makes the first n receive slots ready again (recvmmsg changed only the
  * ones it filled). */
 static void arm(sg_udpb_t *u, int n)
@@ -62,7 +70,16 @@ static void arm(sg_udpb_t *u, int n)
 static void answer(sg_udpb_t *u, int fd, int n, sg_udpb_fn fn, void *ctx)
 {
 	int out = 0;
+	sg_udpb_ahead_fn ahead = u->ahead;
+	if (ahead) {
+		for (unsigned step = 0; step < 2; step++) /* start, then one link */
+			for (int i = 0; i < n; i++)
+				ahead(ctx, (unsigned)i, u->rx[i], u->rxm[i].msg_len, step);
+	}
 	for (int i = 0; i < n; i++) {
+		/* the next ones in line go one link further before this one is answered */
+		for (int j = i + 1; ahead && j < n && j <= i + AHEAD_WINDOW; j++)
+			ahead(ctx, (unsigned)j, u->rx[j], u->rxm[j].msg_len, 1);
 		if (u->rxm[i].msg_hdr.msg_flags & MSG_TRUNC)
 			continue; /* larger than any query we answer */
 		size_t len = fn(ctx, u->rx[i], u->rxm[i].msg_len,

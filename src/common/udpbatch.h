@@ -24,9 +24,19 @@ typedef struct sg_udpb sg_udpb_t;
 typedef size_t (*sg_udpb_fn)(void *ctx, const uint8_t *q, size_t qlen,
                              const struct sockaddr *peer, socklen_t peerlen, uint8_t *out);
 
+/* Optional look-ahead, so that the handler's waits for memory overlap:
+ * called with step 0 (start) and then step 1 (one link further) for every
+ * datagram of a batch before the first is answered, then with step 1 again
+ * for the next two datagrams in line before each one is answered. `slot`
+ * (< SG_UDPB_BATCH) tells the datagrams apart; a slot keeps its datagram
+ * until it is answered. */
+typedef void (*sg_udpb_ahead_fn)(void *ctx, unsigned slot, const uint8_t *q, size_t qlen,
+                                 unsigned step);
+
 /* NULL when out of memory. Each serving thread needs its own. */
 sg_udpb_t *sg_udpb_new(void);
 void sg_udpb_free(sg_udpb_t *u);
+void sg_udpb_set_ahead(sg_udpb_t *u, sg_udpb_ahead_fn ahead);
 
 /* Serves what is waiting on non-blocking-read `fd` without sleeping: at
  * most `rounds` full batches. */

@@ -949,6 +949,35 @@ static enum sg_answer_action bare(sg_msgw_t *w, uint8_t *resp, size_t *resplen, 
 	return SG_ANSWER_REPLY;
 }
 
+void sg_answer_ahead_start(const sg_zoneset_t *zs, const uint8_t *query, size_t qlen,
+                           sg_answer_ahead_t *a)
+{
+	a->z = NULL;
+	/* a query (QR clear) with one question whose name is uncompressed and
+	 * which lies inside the datagram; anything else is left to sg_answer */
+	if (qlen < SG_MSG_HDR_LEN + 5 || (query[2] & 0x80) || query[4] || query[5] != 1)
+		return;
+	size_t at = SG_MSG_HDR_LEN;
+	while (at < qlen && query[at]) {
+		if (query[at] > 63)
+			return;
+		at += 1u + query[at];
+	}
+	if (at + 5 > qlen || at + 1 - SG_MSG_HDR_LEN > SG_NAME_MAX)
+		return;
+	const uint8_t *name = query + SG_MSG_HDR_LEN;
+	const sg_authzone_t *az = sg_zoneset_find(zs, name);
+	if (!az)
+		return;
+	a->z = az->z;
+	sg_zone_ahead_start(a->z, &a->za, name, (uint16_t)(query[at + 1] << 8 | query[at + 2]));
+}
+
+bool sg_answer_ahead_step(sg_answer_ahead_t *a)
+{
+	return a->z && sg_zone_ahead_step(a->z, &a->za);
+}
+
 enum sg_answer_action sg_answer(uint8_t *resp, size_t *resplen, const sg_zoneset_t *zs,
                                 const uint8_t *query, size_t qlen, const sg_answer_opts_t *o,
                                 sg_arena_t *arena, sg_answer_info_t *info)

@@ -86,6 +86,21 @@ enum sg_answer_action sg_answer(uint8_t *resp, size_t *resplen, const sg_zoneset
                                 const uint8_t *query, size_t qlen, const sg_answer_opts_t *o,
                                 sg_arena_t *arena, sg_answer_info_t *info);
 
+/* Looking ahead over a batch of queries before answering them (signetd's
+ * UDP loop), so that their waits for memory overlap: _start reads the
+ * question straight from the raw query (anything that does not look like a
+ * plain query is left alone), picks the zone and starts fetching; each
+ * _step goes one link further (sg_zone_ahead_step) and returns false when
+ * there is nothing more to fetch. Hints only; the query must stay where it
+ * is until the last step. */
+typedef struct {
+	const sg_zone_t *z; /* NULL: nothing to fetch */
+	sg_zone_ahead_t za;
+} sg_answer_ahead_t;
+void sg_answer_ahead_start(const sg_zoneset_t *zs, const uint8_t *query, size_t qlen,
+                           sg_answer_ahead_t *a);
+bool sg_answer_ahead_step(sg_answer_ahead_t *a);
+
 /* Streams a zone transfer (RFC 5936) of az in answer to query: calls send
  * once per message (each at most 65535 octets, as many records as fit, the
  * question in the first only, SOA first and last, every record of the zone

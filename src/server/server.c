@@ -207,7 +207,28 @@ struct udp_thread {
 	sg_arena_t *arena;
 	sd_view_t *view;
 	unsigned gen;
+	unsigned ahead_gen; /* the view's generation when the batch's look-ahead began */
+	sg_answer_ahead_t ahead[SG_UDPB_BATCH];
 };
+
+/* Looking ahead over a batch (sg_udpb_ahead_fn). The zones it points into
+ * stay alive as long as this thread holds the view they came from, that is
+ * until its generation changes. */
+static void udp_ahead(void *ctx, unsigned slot, const uint8_t *q, size_t qlen, unsigned step)
+{
+	struct udp_thread *u = ctx;
+	if (step == 0) {
+		if (slot == 0) {
+			view_sync(&u->view, &u->gen);
+			u->ahead_gen = u->gen;
+		}
+		u->ahead[slot].z = NULL;
+		if (u->view && u->ahead_gen == u->gen)
+			sg_answer_ahead_start(u->view->zs, q, qlen, &u->ahead[slot]);
+	} else if (u->ahead_gen == u->gen) {
+		(void)sg_answer_ahead_step(&u->ahead[slot]);
+	}
+}
 
 /* One datagram (sg_udpb_fn): the answer is written in place into the
  * send slot. */
@@ -239,6 +260,8 @@ static void *udp_main(void *arg)
 	if (u) {
 		u->arena = sg_arena_new(0, ARENA_MAX);
 		u->io = sg_udpb_new();
+		if (u->io)
+			sg_udpb_set_ahead(u->io, udp_ahead);
 	}
 	if (!u || !pf || !u->arena || !u->io) {
 		sd_log("error: UDP thread %zu: out of memory", t);

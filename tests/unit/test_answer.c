@@ -1252,6 +1252,47 @@ static void test_zoneset(void **state)
 /* Queries per second for the hot path: a positive A answer with DO from the
  * NSEC-signed zone (and an NXDOMAIN from the NSEC3 one). SIGNET_BENCH=N
  * sets the number of queries. */
+/* Links the UDP loop's look-ahead goes for a raw query; -1 when it does not
+ * start at all. */
+static int ahead_links(const uint8_t *q, size_t ql)
+{
+	sg_answer_ahead_t a;
+	sg_answer_ahead_start(zsets[NVAR - 2], q, ql, &a);
+	if (!a.z)
+		return -1;
+	int n = 0;
+	while (sg_answer_ahead_step(&a))
+		assert_true(++n < 2 * SG_NAME_MAX);
+	return n;
+}
+
+static void test_lookahead(void **state)
+{
+	(void)state;
+	uint8_t q[SG_MSG_MAX];
+	const qopt_t plain = {.dnssec = true};
+	size_t ql = mkquery(q, N("www.example.org."), SG_T_A, &plain);
+	assert_int_equal(ahead_links(q, ql), 2); /* node, then its RRsets */
+	assert_int_equal(ahead_links(q, ql - 11), 2); /* without the OPT RR */
+	/* a name that is not a node: up to its closest encloser, www */
+	ql = mkquery(q, N("x.y.www.example.org."), SG_T_A, &plain);
+	assert_int_equal(ahead_links(q, ql), 4);
+	/* what sg_answer refuses or rejects is not looked at */
+	ql = mkquery(q, N("www.example.com."), SG_T_A, &plain);
+	assert_int_equal(ahead_links(q, ql), -1);
+	ql = mkquery(q, N("www.example.org."), SG_T_A, &plain);
+	q[2] |= 0x80; /* a response */
+	assert_int_equal(ahead_links(q, ql), -1);
+	q[2] &= 0x7f;
+	for (size_t cut = 0; cut < SG_MSG_HDR_LEN + 17 + 4; cut++) /* name or type cut off */
+		assert_int_equal(ahead_links(q, cut), -1);
+	q[SG_MSG_HDR_LEN] = 0xc0; /* a compression pointer in the question */
+	assert_int_equal(ahead_links(q, ql), -1);
+	q[SG_MSG_HDR_LEN] = 3;
+	q[5] = 2; /* two questions */
+	assert_int_equal(ahead_links(q, ql), -1);
+}
+
 static void bench_one(const sg_zoneset_t *zs, const uint8_t *qname, uint16_t qtype,
                       const char *label)
 {
@@ -1300,6 +1341,7 @@ int main(void)
 	        cmocka_unit_test(test_opcodes_and_malformed),
 	        cmocka_unit_test(test_axfr),
 	        cmocka_unit_test(test_zoneset),
+	        cmocka_unit_test(test_lookahead),
 	        cmocka_unit_test(test_bench),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

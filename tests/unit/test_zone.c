@@ -430,6 +430,48 @@ static void lookup_exact_and_nxdomain(void **state)
 	sg_zone_free(z);
 }
 
+/* Steps the look-ahead to its end: how many links it went, and the node it
+ * ended at (SIZE_MAX: none). */
+static unsigned ahead_walk(const sg_zone_t *z, const char *text, uint16_t type, size_t *node)
+{
+	uint8_t qn[SG_NAME_MAX];
+	N(qn, text);
+	sg_zone_ahead_t a;
+	sg_zone_ahead_start(z, &a, qn, type);
+	unsigned steps = 0;
+	while (sg_zone_ahead_step(z, &a))
+		assert_true(++steps < 2 * SG_NAME_MAX);
+	*node = a.node == UINT32_MAX ? SIZE_MAX : a.node;
+	return steps;
+}
+
+static void lookahead(void **state)
+{
+	(void)state;
+	sg_zone_builder_t *b = builder("example.");
+	add_apex(b, "example.");
+	add_a(b, "a.example.", 1);
+	add_a(b, "m.example.", 2);
+	add_a(b, "x.m.example.", 3);
+	sg_zone_t *z = build(b, NULL);
+	size_t m = sg_zone_node_index(z, lookup(z, "m.example.")), node;
+
+	/* a node: slot, node, name and RRsets, then the records */
+	assert_int_equal(ahead_walk(z, "M.example.", SG_T_A, &node), 2);
+	assert_int_equal(node, m);
+	assert_int_equal(ahead_walk(z, "m.example.", SG_T_TXT, &node), 2);
+	assert_int_equal(node, m);
+	/* not a node: up to the closest encloser, as sg_zone_find goes */
+	assert_int_equal(ahead_walk(z, "deep.b.m.example.", SG_T_A, &node), 4);
+	assert_int_equal(node, m);
+	assert_int_equal(ahead_walk(z, "b.example.", SG_T_A, &node), 3);
+	assert_int_equal(node, sg_zone_node_index(z, sg_zone_apex(z)));
+	/* above the origin: nothing at all */
+	assert_int_equal(ahead_walk(z, ".", SG_T_A, &node), 0);
+	assert_int_equal(node, SIZE_MAX);
+	sg_zone_free(z);
+}
+
 static void lookup_delegation_and_glue(void **state)
 {
 	(void)state;
@@ -837,6 +879,7 @@ int main(void)
 		cmocka_unit_test(empty_non_terminals),
 		cmocka_unit_test(origin_from_soa),
 		cmocka_unit_test(lookup_exact_and_nxdomain),
+		cmocka_unit_test(lookahead),
 		cmocka_unit_test(lookup_delegation_and_glue),
 		cmocka_unit_test(lookup_dname),
 		cmocka_unit_test(lookup_wildcard_rfc4592),

@@ -1214,6 +1214,70 @@ const sg_zone_node_t *sg_zone_lookup(const sg_zone_t *z, const uint8_t *name)
 	return i == NO_NODE ? NULL : &z->nodes[i];
 }
 
+enum { AHEAD_PROBE, AHEAD_NODE, AHEAD_RRSETS, AHEAD_DONE };
+
+void sg_zone_ahead_start(const sg_zone_t *z, sg_zone_ahead_t *a, const uint8_t *name, uint16_t type)
+{
+	unsigned labels = sg_name_labels(name), olabels = sg_name_labels(z->origin);
+	a->name = name;
+	a->type = type;
+	a->node = NO_NODE;
+	a->next = AHEAD_DONE;
+	if (labels < olabels)
+		return; /* not in the zone */
+	a->depth = (uint8_t)(labels - olabels);
+	a->h = name_hash(name);
+	a->next = AHEAD_PROBE;
+	__builtin_prefetch(&z->hash[a->h & (z->hash_size - 1)]);
+}
+
+bool sg_zone_ahead_step(const sg_zone_t *z, sg_zone_ahead_t *a)
+{
+	size_t mask = z->hash_size - 1;
+	switch (a->next) {
+	case AHEAD_PROBE:
+		/* a few probes at most: lookup_index decides, this only guesses */
+		for (size_t s = a->h & mask, k = 0; k < 4; s = (s + 1) & mask, k++) {
+			uint32_t e = z->hash[s].id;
+			if (e == 0)
+				break;
+			if (e != TOMBSTONE && z->hash[s].h == a->h) {
+				a->node = e - 1;
+				a->next = AHEAD_NODE;
+				__builtin_prefetch(&z->nodes[a->node]);
+				return true;
+			}
+		}
+		/* not a node: the closest encloser comes next (as in closest()) */
+		if (a->depth == 0) {
+			a->next = AHEAD_DONE;
+			return false;
+		}
+		a->depth--;
+		a->name = sg_name_parent(a->name);
+		a->h = name_hash(a->name);
+		__builtin_prefetch(&z->hash[a->h & mask]);
+		return true;
+	case AHEAD_NODE: {
+		const struct sg_zone_node *nd = &z->nodes[a->node];
+		__builtin_prefetch(z->names + nd->name);
+		__builtin_prefetch(&z->rrsets[nd->rrset_first]);
+		a->next = AHEAD_RRSETS;
+		return true;
+	}
+	case AHEAD_RRSETS: {
+		/* finding an RRset starts fetching its records */
+		const struct sg_zone_node *nd = &z->nodes[a->node];
+		(void)sg_zone_node_find(z, nd, a->type);
+		(void)sg_zone_node_find(z, nd, SG_T_RRSIG);
+		a->next = AHEAD_DONE;
+		return false;
+	}
+	default:
+		return false;
+	}
+}
+
 /* The closest encloser of *name, which has `depth` labels below the origin:
  * strips labels until a node matches (every ancestor of a node is a node, so
  * the first match is the deepest). *name is left at the matching suffix. */
