@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: floor PORT\n");
 		return 2;
 	}
-	signal(SIGTERM, SIG_DFL);
+	signal(SIGTERM, SIG_DFL); /* even if the parent ignored it: an ignore survives exec */
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	int rcvbuf = 4 << 20; /* as signetd's UDP sockets */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
