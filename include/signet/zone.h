@@ -176,6 +176,7 @@ enum {
 	SG_ZN_DNAME = 1 << 2,
 	SG_ZN_BELOW_CUT = 1 << 3,   /* glue or occluded data */
 	SG_ZN_BELOW_DNAME = 1 << 4, /* occluded by a DNAME (RFC 6672 §2.4) */
+	SG_ZN_MARK = 1 << 30,       /* the zone's owner's (sg_zone_node_mark) */
 };
 
 /* The i-th node in canonical order (i < node count; the apex is 0), or NULL. */
@@ -183,9 +184,20 @@ const sg_zone_node_t *sg_zone_node(const sg_zone_t *z, size_t i);
 /* The position of a node in canonical order. */
 size_t sg_zone_node_index(const sg_zone_t *z, const sg_zone_node_t *n);
 const uint8_t *sg_zone_node_name(const sg_zone_t *z, const sg_zone_node_t *n);
+/* Starts fetching n's RRsets from memory (reads n itself): a hint for a
+ * caller about to look several nodes up, so that their waits overlap. */
+void sg_zone_node_prefetch(const sg_zone_t *z, const sg_zone_node_t *n);
 /* The node one label up, or NULL for the apex. */
 const sg_zone_node_t *sg_zone_node_parent(const sg_zone_t *z, const sg_zone_node_t *n);
 unsigned sg_zone_node_flags(const sg_zone_node_t *n);
+/* For the zone's owner, while it indexes the zone before anyone else reads
+ * it: SG_ZN_MARK on node i, and node i's link (another node's index + 1;
+ * 0, the start, for none). Both live in the node, so that reading them
+ * costs no trip to memory of its own (signetd marks NSEC3 owners that are
+ * not names, and links each node to the owner of its matching NSEC3). */
+void sg_zone_node_mark(sg_zone_t *z, size_t i);
+void sg_zone_node_set_link(sg_zone_t *z, size_t i, uint32_t link);
+uint32_t sg_zone_node_link(const sg_zone_node_t *n);
 /* RRsets at the node (0 for an empty non-terminal); the i-th in type order. */
 size_t sg_zone_node_rrset_count(const sg_zone_node_t *n);
 const sg_zone_rrset_t *sg_zone_node_rrset(const sg_zone_t *z, const sg_zone_node_t *n, size_t i);

@@ -22,11 +22,12 @@
 #include "signet/msg.h"
 #include "signet/rr.h"
 
-#define CHAIN_MAX   16 /* CNAME/DNAME links followed inside a zone */
-#define PENDING_MAX 48 /* authority RRsets one answer can need */
-#define GLUE_MAX    64 /* additional RRsets (glue) one referral can carry */
-#define DEFAULT_UDP 1232
-#define N3_HASH     20 /* SHA-1, the only NSEC3 hash (RFC 5155 §11) */
+#define CHAIN_MAX       16 /* CNAME/DNAME links followed inside a zone */
+#define PENDING_MAX     48 /* authority RRsets one answer can need */
+#define GLUE_MAX        64 /* additional RRsets (glue) one referral can carry */
+#define DEFAULT_UDP     1232
+#define N3_HASH         20  /* SHA-1, the only NSEC3 hash (RFC 5155 §11) */
+#define GLUE_AHEAD      8   /* name servers of a referral looked up side by side */
 #define PREFETCH_RRS    16  /* records of an RRset fetched ahead (put_set) */
 #define PREFETCH_OCTETS 512 /* of each one's RDATA */
 
@@ -36,11 +37,6 @@ typedef struct n3ent {
 	uint8_t hash[N3_HASH];
 	uint32_t node;
 } n3ent_t;
-
-enum {
-	NF_FAKE = 1 << 0, /* an NSEC3 owner name with nothing else: treated as absent (RFC 5155
-	                     §7.2.9) */
-};
 
 struct sg_authzone {
 	atomic_uint refs;
@@ -55,8 +51,10 @@ struct sg_authzone {
 	/* NSEC: indexes of the nodes owning an NSEC, in canonical order */
 	uint32_t *nsec;
 	size_t nnsec;
-	/* NSEC3: the chain sorted by hash, and for each node the owner of its
-	 * matching NSEC3 (node index + 1, 0 = none: one read fewer than the entry) */
+	/* NSEC3: the chain sorted by hash. Each node's link (sg_zone_node_link)
+	 * is the owner of its matching NSEC3 (node index + 1, 0 = none), and
+	 * SG_ZN_MARK flags the NSEC3 owners that are no names of the zone
+	 * (RFC 5155 §7.2.9): kept in the nodes, read with them. */
 	uint8_t n3alg;
 	uint16_t n3iter;
 	uint8_t n3saltlen;
@@ -68,8 +66,6 @@ struct sg_authzone {
 	 * where a binary search over the whole chain reads a dozen */
 	uint32_t *n3bucket;
 	unsigned n3bits;
-	uint32_t *n3_of_node;
-	uint8_t *nflags; /* NF_* per node */
 };
 
 /* The bucket of a hash: its first n3bits bits. */
@@ -130,8 +126,7 @@ static int index_nsec3(sg_authzone_t *az, const sg_zone_rrset_t *param)
 	if (!cap)
 		return SG_OK;
 	az->n3 = malloc(cap * sizeof(n3ent_t));
-	az->n3_of_node = calloc(nn, sizeof(uint32_t));
-	if (!az->n3 || !az->n3_of_node)
+	if (!az->n3)
 		return SG_ENOMEM;
 	for (size_t i = 0; i < nn; i++) {
 		const sg_zone_node_t *n = sg_zone_node(z, i);
@@ -164,7 +159,7 @@ static int index_nsec3(sg_authzone_t *az, const sg_zone_rrset_t *param)
 				only = false;
 		}
 		if (only && !children(z, i))
-			az->nflags[i] |= NF_FAKE;
+			sg_zone_node_mark(az->z, i);
 	}
 	if (!az->nn3)
 		return SG_OK;
@@ -184,7 +179,7 @@ static int index_nsec3(sg_authzone_t *az, const sg_zone_rrset_t *param)
 	/* which node each NSEC3 belongs to: one hash per authoritative name, once */
 	for (size_t i = 0; i < nn; i++) {
 		const sg_zone_node_t *n = sg_zone_node(z, i);
-		if ((az->nflags[i] & NF_FAKE) || !sg_denial_authoritative(z, n))
+		if ((sg_zone_node_flags(n) & SG_ZN_MARK) || !sg_denial_authoritative(z, n))
 			continue;
 		uint8_t h[N3_HASH];
 		if (sg_nsec3_hash(h, az->n3alg, sg_zone_node_name(z, n), az->n3salt, az->n3saltlen,
@@ -194,7 +189,7 @@ static int index_nsec3(sg_authzone_t *az, const sg_zone_rrset_t *param)
 		memcpy(key.hash, h, N3_HASH);
 		const n3ent_t *e = bsearch(&key, az->n3, az->nn3, sizeof(n3ent_t), n3cmp);
 		if (e)
-			az->n3_of_node[i] = e->node + 1;
+			sg_zone_node_set_link(az->z, i, e->node + 1);
 	}
 	az->denial = SG_DENIAL_NSEC3;
 	return SG_OK;
@@ -227,8 +222,6 @@ static void authzone_free(sg_authzone_t *az)
 	free(az->nsec);
 	free(az->n3);
 	free(az->n3bucket);
-	free(az->n3_of_node);
-	free(az->nflags);
 	free(az);
 }
 
@@ -259,10 +252,6 @@ int sg_authzone_new(sg_authzone_t **out, sg_zone_t *z, char *err, size_t errcap)
 	const sg_zone_node_t *apex = sg_zone_apex(z);
 	az->secure =
 	        sg_zone_node_find(z, apex, SG_T_DNSKEY) && sg_zone_node_find(z, apex, SG_T_RRSIG);
-	r = SG_ENOMEM;
-	az->nflags = calloc(sg_zone_node_count(z) + 1, 1);
-	if (!az->nflags)
-		goto out;
 	const sg_zone_rrset_t *param = sg_zone_node_find(z, apex, SG_T_NSEC3PARAM);
 	if (param && (r = index_nsec3(az, param)) < 0)
 		goto out;
@@ -479,6 +468,28 @@ static int put_set(ctx_t *c, int sec, const uint8_t *owner, const sg_zone_node_t
 	return r;
 }
 
+/* Before the authority and additional sections are written: the owner
+ * name and the records of every queued RRset and of its RRSIGs are
+ * requested from memory together (finding an RRset starts fetching its
+ * record entries; a second pass then starts on their RDATA), so that the
+ * sets' waits overlap rather than come one after the other as put_set
+ * copies them. */
+static void prefetch_pending(const ctx_t *c)
+{
+	const sg_zone_t *z = c->z;
+	const sg_zone_rrset_t *sigs[PENDING_MAX + GLUE_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < c->nauth + c->nadd; i++) {
+		const pend_t *p = i < c->nauth ? &c->auth[i] : &c->add[i - c->nauth];
+		__builtin_prefetch(p->owner);
+		sigs[n++] = p->node && c->dnssec ? sg_zone_node_find(z, p->node, SG_T_RRSIG) : NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		prefetch_set(z, i < c->nauth ? c->auth[i].rs : c->add[i - c->nauth].rs);
+		prefetch_set(z, sigs[i]);
+	}
+}
+
 /* An answer-section RRset: when it does not fit the answer is truncated. */
 static void answer_set(ctx_t *c, const uint8_t *owner, const sg_zone_node_t *node,
                        const sg_zone_rrset_t *rs)
@@ -562,24 +573,65 @@ static bool wildcard_of(uint8_t buf[SG_NAME_MAX], const uint8_t *ce)
 
 /* ---- NSEC3 --------------------------------------------------------------- */
 
-/* The owner of the NSEC3 matching (or, failing that, covering) the hash of name. */
-static const sg_zone_node_t *n3_lookup(const ctx_t *c, const uint8_t *name)
+/* One lookup in the NSEC3 chain, in three steps — hash (n3_begin), bucket
+ * bounds (n3_fetch), search (n3_end) — each starting to fetch what the next
+ * one reads, so that the lookups of one proof can go side by side and wait
+ * for memory together instead of one after the other. */
+typedef struct n3q {
+	uint8_t h[N3_HASH];
+	size_t b; /* bucket */
+	bool ok;  /* hashed */
+} n3q_t;
+
+static void n3_begin(const ctx_t *c, n3q_t *q, const uint8_t *name)
 {
 	const sg_authzone_t *az = c->az;
-	uint8_t h[N3_HASH];
-	if (sg_nsec3_hash(h, az->n3alg, name, az->n3salt, az->n3saltlen, az->n3iter) < 0)
+	q->ok = sg_nsec3_hash(q->h, az->n3alg, name, az->n3salt, az->n3saltlen, az->n3iter) >= 0;
+	if (q->ok) {
+		q->b = n3top(az, q->h);
+		__builtin_prefetch(&az->n3bucket[q->b]);
+	}
+}
+
+static void n3_fetch(const ctx_t *c, const n3q_t *q)
+{
+	if (q->ok) {
+		const sg_authzone_t *az = c->az;
+		__builtin_prefetch(&az->n3[az->n3bucket[q->b]]);
+		/* a bucket can span two cache lines */
+		__builtin_prefetch(&az->n3[az->n3bucket[q->b + 1]]);
+	}
+}
+
+/* The owner of the NSEC3 matching (or, failing that, covering) the hash,
+ * or NULL when hashing failed; starts fetching the owner. */
+static const sg_zone_node_t *n3_end(const ctx_t *c, const n3q_t *q)
+{
+	const sg_authzone_t *az = c->az;
+	if (!q->ok)
 		return NULL;
 	/* the entries before the bucket all sort below h, those after it above */
-	size_t b = n3top(az, h), lo = az->n3bucket[b], hi = az->n3bucket[b + 1];
+	size_t lo = az->n3bucket[q->b], hi = az->n3bucket[q->b + 1];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (memcmp(az->n3[mid].hash, h, N3_HASH) <= 0)
+		if (memcmp(az->n3[mid].hash, q->h, N3_HASH) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	/* below the first hash: the last NSEC3 wraps around and covers it */
-	return sg_zone_node(c->z, az->n3[lo ? lo - 1 : az->nn3 - 1].node);
+	const sg_zone_node_t *n = sg_zone_node(c->z, az->n3[lo ? lo - 1 : az->nn3 - 1].node);
+	__builtin_prefetch(n);
+	return n;
+}
+
+/* The owner of the NSEC3 matching (or, failing that, covering) the hash of name. */
+static const sg_zone_node_t *n3_lookup(const ctx_t *c, const uint8_t *name)
+{
+	n3q_t q;
+	n3_begin(c, &q, name);
+	n3_fetch(c, &q);
+	return n3_end(c, &q);
 }
 
 /* n3: the owner of an NSEC3 (NULL: none) */
@@ -591,26 +643,61 @@ static void pend_n3(ctx_t *c, const sg_zone_node_t *n3)
 /* The owner of the NSEC3 that matches node n, or NULL. */
 static const sg_zone_node_t *n3_match_node(const ctx_t *c, const sg_zone_node_t *n)
 {
-	uint32_t k = c->az->n3_of_node[sg_zone_node_index(c->z, n)];
+	uint32_t k = sg_zone_node_link(n);
 	return k ? sg_zone_node(c->z, k - 1) : NULL;
+}
+
+/* Hashes what a closest encloser proof with encloser ce looks up (the next
+ * closer name; with `wild` also *.<ce>) into q; returns how many. */
+static size_t n3_ce_begin(const ctx_t *c, n3q_t q[2], const uint8_t *name, const sg_zone_node_t *ce,
+                          bool wild)
+{
+	size_t n = 0;
+	const uint8_t *cename = sg_zone_node_name(c->z, ce);
+	unsigned cl = sg_name_labels(cename);
+	if (sg_name_labels(name) > cl)
+		n3_begin(c, &q[n++], sg_name_suffix(name, cl + 1));
+	uint8_t w[SG_NAME_MAX];
+	if (wild && wildcard_of(w, cename))
+		n3_begin(c, &q[n++], w);
+	return n;
 }
 
 /* RFC 5155 §7.2.1: the closest (provable) encloser proof for name, starting
  * the search at node ce (an ancestor of name that exists). Adds the NSEC3
  * matching the closest provable encloser and the one covering the next
- * closer name; returns that encloser. */
-static const sg_zone_node_t *n3_ce_proof(ctx_t *c, const uint8_t *name, const sg_zone_node_t *ce)
+ * closer name — with `wild`, also the one covering the wildcard at that
+ * encloser (§7.2.2, NXDOMAIN) —; returns that encloser. The lookups are
+ * independent, so they go step by step side by side; the hashing is done
+ * while the first encloser's match is fetched (it is the one almost
+ * always, and is redone when it is not). */
+static const sg_zone_node_t *n3_ce_proof(ctx_t *c, const uint8_t *name, const sg_zone_node_t *ce,
+                                         bool wild)
 {
-	const sg_zone_node_t *m = NULL;
+	const sg_zone_node_t *m = NULL, *first = ce, *cover[2];
+	n3q_t q[2];
+	if (!ce)
+		return NULL; /* NODATA at an apex without its NSEC3 (a broken zone) */
+	size_t nq = n3_ce_begin(c, q, name, ce, wild);
 	for (; ce; ce = sg_zone_node_parent(c->z, ce))
 		if ((m = n3_match_node(c, ce)))
 			break;
 	if (!ce)
 		return NULL;
+	if (ce != first)
+		nq = n3_ce_begin(c, q, name, ce, wild);
+	__builtin_prefetch(m);
+	for (size_t i = 0; i < nq; i++)
+		n3_fetch(c, &q[i]);
+	sg_zone_node_prefetch(c->z, m);
+	for (size_t i = 0; i < nq; i++)
+		cover[i] = n3_end(c, &q[i]);
+	for (size_t i = 0; i < nq; i++)
+		if (cover[i])
+			sg_zone_node_prefetch(c->z, cover[i]);
 	pend_n3(c, m);
-	unsigned cl = sg_name_labels(sg_zone_node_name(c->z, ce));
-	if (sg_name_labels(name) > cl)
-		pend_n3(c, n3_lookup(c, sg_name_suffix(name, cl + 1)));
+	for (size_t i = 0; i < nq; i++)
+		pend_n3(c, cover[i]);
 	return ce;
 }
 
@@ -647,14 +734,14 @@ static void nodata(ctx_t *c, const uint8_t *name, const sg_zone_node_t *n,
 		if (wild) {
 			/* RFC 5155 §7.2.5: closest encloser proof + the NSEC3 matching the wildcard
 			 */
-			n3_ce_proof(c, name, wild->encloser);
+			n3_ce_proof(c, name, wild->encloser, false);
 			pend_n3(c, n3_match_node(c, n));
 		} else {
 			const sg_zone_node_t *m = n3_match_node(c, n);
 			if (m)
 				pend_n3(c, m); /* RFC 5155 §7.2.3 */
 			else /* RFC 5155 §7.2.4: DS (or an opt-out empty non-terminal) */
-				n3_ce_proof(c, name, sg_zone_node_parent(c->z, n));
+				n3_ce_proof(c, name, sg_zone_node_parent(c->z, n), false);
 		}
 	}
 }
@@ -673,10 +760,7 @@ static void nxdomain(ctx_t *c, const uint8_t *name, const sg_zone_find_t *f)
 		if (wildcard_of(wild, sg_zone_node_name(c->z, f->encloser)))
 			pend_denial(c, nsec_covering(c->az, wild), SG_T_NSEC);
 	} else if (c->az->denial == SG_DENIAL_NSEC3) {
-		/* RFC 5155 §7.2.2 */
-		const sg_zone_node_t *ce = n3_ce_proof(c, name, f->encloser);
-		if (ce && wildcard_of(wild, sg_zone_node_name(c->z, ce)))
-			pend_n3(c, n3_lookup(c, wild));
+		n3_ce_proof(c, name, f->encloser, true); /* RFC 5155 §7.2.2 */
 	}
 }
 
@@ -792,6 +876,16 @@ static void referral(ctx_t *c, const uint8_t *name, const sg_zone_node_t *cut)
 	if (!ns)
 		return;
 	pend_auth(c, cutname, NULL, ns, sg_zone_rrset_ttl(ns));
+	/* the name servers' lookups are started now and taken on side by side
+	 * while the DS proof is looked up, so that their waits overlap */
+	sg_zone_ahead_t la[GLUE_AHEAD];
+	size_t nla = 0;
+	uint16_t len;
+	for (size_t i = 0, k = sg_zone_rrset_count(ns); i < k && nla < GLUE_AHEAD; i++) {
+		const uint8_t *target = sg_zone_rrset_rdata(z, ns, i, &len);
+		if (sg_name_is_subdomain(target, c->az->origin))
+			sg_zone_ahead_start(z, &la[nla++], target, SG_T_A);
+	}
 	if (c->dnssec) {
 		if (ds)
 			pend_auth(c, cutname, cut, ds, sg_zone_rrset_ttl(ds));
@@ -802,14 +896,18 @@ static void referral(ctx_t *c, const uint8_t *name, const sg_zone_node_t *cut)
 			if (m)
 				pend_n3(c, m);
 			else /* RFC 5155 §7.2.7: opt-out */
-				n3_ce_proof(c, cutname, sg_zone_node_parent(z, cut));
+				n3_ce_proof(c, cutname, sg_zone_node_parent(z, cut), false);
 		}
 	}
 	/* glue: addresses of name servers inside this zone. Those below a cut
 	 * are glue (unsigned); a name server elsewhere in the zone has
 	 * authoritative, signed addresses, which go with their RRSIGs
 	 * (RFC 4035 §3.1.1), as NSD and Knot send them */
-	uint16_t len;
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < nla; i++)
+			more |= sg_zone_ahead_step(z, &la[i]);
+	}
 	for (size_t i = 0, k = sg_zone_rrset_count(ns); i < k; i++) {
 		const uint8_t *target = sg_zone_rrset_rdata(z, ns, i, &len);
 		if (!sg_name_is_subdomain(target, c->az->origin))
@@ -856,7 +954,7 @@ static const uint8_t *dname(ctx_t *c, const uint8_t *name, const sg_zone_node_t 
 static void unfake(ctx_t *c, sg_zone_find_t *f)
 {
 	const sg_zone_node_t *n = f->kind == SG_ZF_EXACT ? f->node : f->encloser;
-	if (!n || !(c->az->nflags[sg_zone_node_index(c->z, n)] & NF_FAKE))
+	if (!n || !(sg_zone_node_flags(n) & SG_ZN_MARK))
 		return;
 	if (f->kind == SG_ZF_EXACT)
 		f->prev = n;
@@ -1067,6 +1165,7 @@ enum sg_answer_action sg_answer(uint8_t *resp, size_t *resplen, const sg_zoneset
 	} else {
 		resolve(&c);
 	}
+	prefetch_pending(&c);
 	for (size_t i = 0; i < c.nauth && !c.tc; i++) {
 		const pend_t *p = &c.auth[i];
 		if (put_set(&c, SG_SEC_AUTHORITY, p->owner, p->node, p->rs, p->ttl) < 0)

@@ -817,6 +817,70 @@ static void test_nsec3_owner_name(void **state)
 	verify_sigs(&m, "nsec3 owner");
 }
 
+/* A pre-signed zone whose apex lost its NSEC3: NODATA at the apex has
+ * nothing to prove it with (the proof would start above the apex) and
+ * gives the SOA alone — no crash, no made-up proof. */
+static void test_nsec3_apex_missing(void **state)
+{
+	(void)state;
+	const sg_zone_t *z = sg_authzone_zone(azs[V_NSEC3]);
+	uint8_t h[20];
+	char label[64];
+	assert_int_equal(sg_nsec3_hash(h, 1, N("@"), SALT, sizeof(SALT), ITER), SG_OK);
+	int ll = sg_base32hex_encode(label, sizeof(label), h, sizeof(h));
+	assert_int_equal(ll, 32);
+	sg_zone_builder_t *b = sg_zone_builder_new(N("@"));
+	size_t dropped = 0;
+	for (size_t i = 0; i < sg_zone_node_count(z); i++) {
+		const sg_zone_node_t *n = sg_zone_node(z, i);
+		const uint8_t *owner = sg_zone_node_name(z, n);
+		if (owner[0] == ll && !strncasecmp((const char *)owner + 1, label, (size_t)ll)) {
+			dropped++; /* the apex's NSEC3 and its RRSIG */
+			continue;
+		}
+		for (size_t k = 0; k < sg_zone_node_rrset_count(n); k++) {
+			const sg_zone_rrset_t *rs = sg_zone_node_rrset(z, n, k);
+			for (size_t r = 0; r < sg_zone_rrset_count(rs); r++) {
+				uint16_t len;
+				const uint8_t *rd = sg_zone_rrset_rdata(z, rs, r, &len);
+				sg_rr_t rr = {.owner = owner,
+				              .type = sg_zone_rrset_type(rs),
+				              .rclass = SG_C_IN,
+				              .ttl = sg_zone_rrset_rr_ttl(z, rs, r),
+				              .rdlen = len,
+				              .rdata = rd};
+				assert_int_equal(sg_zone_builder_add(b, &rr, NULL, 0), SG_OK);
+			}
+		}
+	}
+	assert_int_equal(dropped, 1);
+	sg_zone_t *broken;
+	assert_int_equal(sg_zone_build(&broken, b, NULL), SG_OK);
+	sg_authzone_t *az;
+	sg_zoneset_t *zs;
+	char err[256];
+	assert_int_equal(sg_authzone_new(&az, broken, err, sizeof(err)), SG_OK);
+	assert_int_equal(sg_zoneset_new(&zs, &az, 1), SG_OK);
+	qopt_t o = {.dnssec = true};
+	sg_msg_t m;
+	sg_answer_info_t info;
+	assert_int_equal(ask(zs, N("@"), SG_T_TXT, &o, &m, &info), SG_ANSWER_REPLY);
+	assert_int_equal(m.rcode, SG_RC_NOERROR);
+	assert_int_equal(m.count[SG_SEC_ANSWER], 0);
+	assert_int_equal(count_type(&m, SG_SEC_AUTHORITY, SG_T_SOA), 1);
+	assert_int_equal(count_type(&m, SG_SEC_AUTHORITY, SG_T_NSEC3), 0);
+	/* nor for a name whose closest encloser is the apex; the rest of the
+	 * chain still proves what it can */
+	assert_int_equal(ask(zs, N("nothere"), SG_T_A, &o, &m, &info), SG_ANSWER_REPLY);
+	assert_int_equal(m.rcode, SG_RC_NXDOMAIN);
+	assert_int_equal(count_type(&m, SG_SEC_AUTHORITY, SG_T_NSEC3), 0);
+	assert_int_equal(ask(zs, N("www"), SG_T_TXT, &o, &m, &info), SG_ANSWER_REPLY);
+	assert_int_equal(m.rcode, SG_RC_NOERROR);
+	check_proof(&m, V_NSEC3, P_NODATA, N("www"), N("www"), SG_T_TXT, "apex NSEC3 missing");
+	sg_zoneset_unref(zs);
+	sg_authzone_unref(az);
+}
+
 static void test_edns(void **state)
 {
 	(void)state;
@@ -1336,6 +1400,7 @@ int main(void)
 	        cmocka_unit_test(test_table),
 	        cmocka_unit_test(test_case_and_wildcard_sig),
 	        cmocka_unit_test(test_nsec3_owner_name),
+	        cmocka_unit_test(test_nsec3_apex_missing),
 	        cmocka_unit_test(test_edns),
 	        cmocka_unit_test(test_truncation),
 	        cmocka_unit_test(test_opcodes_and_malformed),

@@ -472,6 +472,38 @@ static void lookahead(void **state)
 	sg_zone_free(z);
 }
 
+/* The owner's mark and link live in the node: other flags and nodes keep theirs. */
+static void mark_and_link(void **state)
+{
+	(void)state;
+	sg_zone_builder_t *b = builder("example.");
+	add_apex(b, "example.");
+	add_name(b, "sub.example.", SG_T_NS, "ns.sub.example.");
+	add_a(b, "www.example.", 1);
+	sg_zone_t *z = build(b, NULL);
+	const sg_zone_node_t *sub = lookup(z, "sub.example."), *www = lookup(z, "www.example.");
+	size_t isub = sg_zone_node_index(z, sub), iwww = sg_zone_node_index(z, www);
+	assert_int_equal(sg_zone_node_flags(sub), SG_ZN_CUT);
+	assert_int_equal(sg_zone_node_link(sub), 0);
+
+	sg_zone_node_mark(z, isub);
+	sg_zone_node_set_link(z, isub, (uint32_t)iwww + 1);
+	assert_int_equal(sg_zone_node_flags(sub), SG_ZN_CUT | SG_ZN_MARK);
+	assert_int_equal(sg_zone_node_link(sub), iwww + 1);
+	sg_zone_node_set_link(z, isub, 0);
+	assert_int_equal(sg_zone_node_link(sub), 0);
+	assert_int_equal(sg_zone_node_flags(sub), SG_ZN_CUT | SG_ZN_MARK);
+	/* the others are untouched; an index past the end is ignored */
+	assert_int_equal(sg_zone_node_flags(www), 0);
+	assert_int_equal(sg_zone_node_link(www), 0);
+	sg_zone_node_mark(z, sg_zone_node_count(z));
+	sg_zone_node_set_link(z, sg_zone_node_count(z), 7);
+	assert_int_equal(sg_zone_node_flags(sg_zone_apex(z)), SG_ZN_APEX);
+	sg_zone_node_prefetch(z, www); /* a hint: no effect to see, but it must not fault */
+	assert_ptr_equal(lookup(z, "www.example."), www);
+	sg_zone_free(z);
+}
+
 static void lookup_delegation_and_glue(void **state)
 {
 	(void)state;
@@ -880,6 +912,7 @@ int main(void)
 		cmocka_unit_test(origin_from_soa),
 		cmocka_unit_test(lookup_exact_and_nxdomain),
 		cmocka_unit_test(lookahead),
+		cmocka_unit_test(mark_and_link),
 		cmocka_unit_test(lookup_delegation_and_glue),
 		cmocka_unit_test(lookup_dname),
 		cmocka_unit_test(lookup_wildcard_rfc4592),

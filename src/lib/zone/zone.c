@@ -204,6 +204,7 @@ struct sg_zone_node {
 	uint32_t rrset_first;
 	uint32_t rrset_count;
 	uint32_t flags;
+	uint32_t link; /* set by the zone's owner (sg_zone_node_set_link) */
 };
 
 struct sg_zone_rrset {
@@ -1116,6 +1117,23 @@ unsigned sg_zone_node_flags(const sg_zone_node_t *n)
 	return n->flags;
 }
 
+void sg_zone_node_mark(sg_zone_t *z, size_t i)
+{
+	if (i < z->nnodes)
+		z->nodes[i].flags |= SG_ZN_MARK;
+}
+
+void sg_zone_node_set_link(sg_zone_t *z, size_t i, uint32_t link)
+{
+	if (i < z->nnodes)
+		z->nodes[i].link = link;
+}
+
+uint32_t sg_zone_node_link(const sg_zone_node_t *n)
+{
+	return n->link;
+}
+
 size_t sg_zone_node_rrset_count(const sg_zone_node_t *n)
 {
 	return n->rrset_count;
@@ -1124,6 +1142,11 @@ size_t sg_zone_node_rrset_count(const sg_zone_node_t *n)
 const sg_zone_rrset_t *sg_zone_node_rrset(const sg_zone_t *z, const sg_zone_node_t *n, size_t i)
 {
 	return i < n->rrset_count ? &z->rrsets[n->rrset_first + i] : NULL;
+}
+
+void sg_zone_node_prefetch(const sg_zone_t *z, const sg_zone_node_t *n)
+{
+	__builtin_prefetch(&z->rrsets[n->rrset_first]);
 }
 
 const sg_zone_rrset_t *sg_zone_node_find(const sg_zone_t *z, const sg_zone_node_t *n,
