@@ -51,6 +51,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--rate", type=int, default=40000, help="dnsperf -Q (default 40000)")
+    ap.add_argument("--verbose", action="store_true",
+                    help="run dnsperf with -v (one line per answer), as bench/serve.sh's rounds do")
     ap.add_argument("specs", nargs="+")
     a = ap.parse_args()
     builds = [s.partition("=")[2] for s in a.specs if "=" in s]
@@ -72,7 +74,7 @@ def main():
         for rnd in range(a.rounds):
             for s in servers if rnd % 2 == 0 else servers[::-1]:
                 c0, w0 = s.sched()
-                r = serve.dnsperf(s, queries, a.seconds, rate=a.rate)
+                r = serve.dnsperf(s, queries, a.seconds, rate=a.rate, verbose=a.verbose)
                 c1, w1 = s.sched()
                 done = max(r["completed"], 1)
                 res[s.name].append(((c1 - c0) / done * 1e6, (w1 - w0) / done))
