@@ -212,7 +212,12 @@ struct sg_zone_rrset {
 	uint32_t count;
 	uint32_t ttl;
 	uint32_t node;
+	/* the first record's RDATA, also in rrs[rr_first]: kept here too so
+	 * that finding an RRset can start fetching it at once, and a set of
+	 * one record is read without a trip to rrs */
+	uint32_t rdata0;
 	uint16_t type;
+	uint16_t rdlen0;
 };
 
 struct zrr {
@@ -889,6 +894,8 @@ int sg_zone_build(sg_zone_t **out, sg_zone_builder_t *b, sg_zone_report_t *rep)
 				o->file = e->file;
 			}
 			set->count = (uint32_t)(nrrs - set->rr_first);
+			set->rdata0 = z->rrs[set->rr_first].rdata;
+			set->rdlen0 = z->rrs[set->rr_first].rdlen;
 			i = j;
 		}
 		node->rrset_count = (uint32_t)(nrrsets - node->rrset_first);
@@ -1158,7 +1165,10 @@ const sg_zone_rrset_t *sg_zone_node_find(const sg_zone_t *z, const sg_zone_node_
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (v[mid].type == type) {
-			__builtin_prefetch(&z->rrs[v[mid].rr_first]); /* read next, as a rule */
+			/* read next, as a rule */
+			__builtin_prefetch(z->rdata + v[mid].rdata0);
+			if (v[mid].count > 1)
+				__builtin_prefetch(&z->rrs[v[mid].rr_first + 1]);
 			return &v[mid];
 		}
 		if (v[mid].type < type)
@@ -1192,6 +1202,10 @@ size_t sg_zone_rrset_count(const sg_zone_rrset_t *rs)
 const uint8_t *sg_zone_rrset_rdata(const sg_zone_t *z, const sg_zone_rrset_t *rs, size_t i,
 				   uint16_t *len)
 {
+	if (i == 0) {
+		*len = rs->rdlen0;
+		return z->rdata + rs->rdata0;
+	}
 	const struct zrr *r = &z->rrs[rs->rr_first + i];
 	*len = r->rdlen;
 	return z->rdata + r->rdata;
