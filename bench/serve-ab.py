@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A/B of signetd builds (and peers) at a fixed query rate, the way bench/serve.sh measures.
 
-    bench/serve-ab.py [--size N] [--rounds R] [--seconds S] [--rate Q] SPEC...
+    bench/serve-ab.py [--size N] [--rounds R] [--seconds S] [--rate Q] [--verbose] SPEC...
 
 SPEC is NAME=BUILDDIR (a signetd build, e.g. base=build-base new=build-bench), or
 knot, nsd, floor. Every server serves the same cached zone of bench/serve.py
