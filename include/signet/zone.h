@@ -201,7 +201,8 @@ uint32_t sg_zone_node_link(const sg_zone_node_t *n);
 /* RRsets at the node (0 for an empty non-terminal); the i-th in type order. */
 size_t sg_zone_node_rrset_count(const sg_zone_node_t *n);
 const sg_zone_rrset_t *sg_zone_node_rrset(const sg_zone_t *z, const sg_zone_node_t *n, size_t i);
-/* The node's RRset of `type`, or NULL. */
+/* The node's RRset of `type`, or NULL. Finding it starts fetching its
+ * first record's RDATA (and the record entries after it) from memory. */
 const sg_zone_rrset_t *sg_zone_node_find(const sg_zone_t *z, const sg_zone_node_t *n,
 					 uint16_t type);
 

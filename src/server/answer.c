@@ -471,7 +471,7 @@ static int put_set(ctx_t *c, int sec, const uint8_t *owner, const sg_zone_node_t
 /* Before the authority and additional sections are written: the owner
  * name and the records of every queued RRset and of its RRSIGs are
  * requested from memory together (finding an RRset starts fetching its
- * record entries; a second pass then starts on their RDATA), so that the
+ * first RDATA; a second pass then starts on the other records), so that the
  * sets' waits overlap rather than come one after the other as put_set
  * copies them. */
 static void prefetch_pending(const ctx_t *c)
